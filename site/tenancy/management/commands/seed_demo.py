@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from cms.services import home_page_ensure
+from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
+from siteconf.tenancy.models import Studio
+from siteconf.tenancy.services.provisioning import (
+    platform_tenant_ensure,
+    studio_provision,
+    template_ensure,
+)
+
+
+class Command(BaseCommand):
+    help = "Create the demo: three studios with owner logins and the marketing home page. Idempotent."
+
+    def handle(self, *args, **options):
+        platform_tenant_ensure()
+        template_ensure()
+        connection.set_schema_to_public()
+
+        email, password = PLATFORM_OPERATOR
+        User = get_user_model()
+        if not User.objects.filter(username=email).exists():
+            User.objects.create_superuser(username=email, email=email, password=password)
+
+        home_page_ensure(
+            content_file=Path(settings.BASE_DIR) / "fixtures" / "home_page.json",
+            hostname=settings.PLATFORM_DOMAIN,
+            port=int(settings.PUBLIC_PORT or 80),
+        )
+
+        for demo in DEMO_STUDIOS:
+            studio = Studio.objects.filter(slug=demo.slug).first()
+            if studio is None:
+                studio = studio_provision(
+                    name=demo.name,
+                    slug=demo.slug,
+                    owner_email=demo.owner_email,
+                    owner_password=demo.owner_password,
+                    owner_name=demo.owner_name,
+                )
+                self.stdout.write(f"Created {studio.name} in {studio.provision_seconds:.2f} s")
+            self.stdout.write(
+                f"  {studio.name:<12} {studio.url_for('/admin/'):<42} "
+                f"{demo.owner_email} / {demo.owner_password}"
+            )

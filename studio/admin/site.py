@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from unfold.sites import UnfoldAdminSite
+
+
+class StudioAdminSite(UnfoldAdminSite):
+    """The back office of the studio whose domain the request came in on.
+
+    The schema is chosen by the tenant middleware before this site sees the request, so every
+    query here reads the current studio's tables only; the header shows the studio's name
+    (UNFOLD["SITE_HEADER"] reads it from the request's tenant).
+    """
+
+    settings_name = "UNFOLD"
+    index_title = _("Today")
+
+
+studio_admin_site = StudioAdminSite(name="admin")

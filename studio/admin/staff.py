@@ -1,0 +1,46 @@
+"""Staff accounts and roles of one studio (users and groups in the studio's schema)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+from unfold.decorators import display
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+from studio.admin.site import studio_admin_site
+
+
+@admin.register(User, site=studio_admin_site)
+class StaffUserAdmin(BaseUserAdmin, ModelAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+    list_display = ["username", "full_name", "email", "roles", "active_badge", "last_login"]
+    list_filter = ["is_active", "groups"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @display(description=_("Name"))
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name() or "—"
+
+    @display(description=_("Roles"))
+    def roles(self, obj: User) -> str:
+        names = [group.name for group in obj.groups.all()]
+        if obj.is_superuser:
+            names.insert(0, _("Owner (all permissions)"))
+        return ", ".join(str(name) for name in names) or "—"
+
+    @display(description=_("Active"), label={True: "success", False: "danger"})
+    def active_badge(self, obj: User):
+        return obj.is_active, _("Active") if obj.is_active else _("Disabled")
+
+
+@admin.register(Group, site=studio_admin_site)
+class RoleAdmin(BaseGroupAdmin, ModelAdmin):
+    pass
