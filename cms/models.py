@@ -28,6 +28,10 @@ class HomePage(Page):
         FieldPanel("primary_button_url"),
         FieldPanel("body"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("hero_title"), index.SearchField("hero_text")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("hero_title"),
+        index.SearchField("hero_text"),
+    ]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]

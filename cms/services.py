@@ -20,7 +20,9 @@ def home_page_ensure(*, content_file: Path, hostname: str, port: int) -> HomePag
     content = json.loads(content_file.read_text(encoding="utf-8"))
     # Wagtail's install creates a placeholder "Welcome" page (a plain Page) as the default site's
     # root; it holds nothing, so it is replaced (deleting it also deletes that Site row).
-    Page.objects.filter(depth=2, content_type__app_label="wagtailcore", content_type__model="page").delete()
+    Page.objects.filter(
+        depth=2, content_type__app_label="wagtailcore", content_type__model="page"
+    ).delete()
     root = Page.get_first_root_node()
     home = HomePage(**content)
     root.add_child(instance=home)

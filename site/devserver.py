@@ -46,7 +46,6 @@ def database_url() -> str:
 def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url()
-    env.setdefault("DJANGO_SETTINGS_MODULE", "siteconf.settings")
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -56,21 +55,24 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 
 def _banner(port: int) -> str:
-    from siteconf.tenancy.demo import DEMO_STUDIOS
+    from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
 
+    operator, operator_password = PLATFORM_OPERATOR
     lines = [
         "",
         "Recording Studio Manager is running. Ctrl+C stops everything.",
         "",
         f"  Marketing site     http://localhost:{port}/",
-        f"  Platform admin     http://localhost:{port}/admin/   (operator@platform.example / operator-demo-2026)",
+        f"  Platform admin     http://localhost:{port}/admin/   ({operator} / {operator_password})",
         f"  CMS (Wagtail)      http://localhost:{port}/cms/     (same login)",
         "",
         "  Studios (admin at /admin/, client portal at /):",
     ]
     for studio in DEMO_STUDIOS:
         url = f"http://{studio.slug}.localhost:{port}/admin/"
-        lines.append(f"    {studio.name:<12} {url:<42} {studio.owner_email} / {studio.owner_password}")
+        lines.append(
+            f"    {studio.name:<12} {url:<42} {studio.owner_email} / {studio.owner_password}"
+        )
     lines.append("")
     return "\n".join(lines)
 

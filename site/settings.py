@@ -100,7 +100,6 @@ TENANT_MISS_CACHE_SECONDS = env_int("TENANT_MISS_CACHE_SECONDS", 10)
 MIDDLEWARE = [
     "siteconf.tenancy.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,6 +107,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+if not DEBUG:
+    # runserver serves static files in development; whitenoise does it in production.
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 TEMPLATES = [
     {
@@ -216,7 +219,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "media")
-# Each studio's uploads live under MEDIA_ROOT/<schema>/ so one studio's files never mix with another's.
+# Each studio's uploads live under MEDIA_ROOT/<schema>/, apart from every other studio's.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},

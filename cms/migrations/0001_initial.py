@@ -7,28 +7,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('hero_eyebrow', models.CharField(blank=True, max_length=80)),
-                ('hero_title', models.CharField(max_length=160)),
-                ('hero_text', models.TextField(blank=True)),
-                ('primary_button_label', models.CharField(blank=True, max_length=40)),
-                ('primary_button_url', models.CharField(blank=True, max_length=200)),
-                ('body', wagtail.fields.StreamField([('features', 7), ('call_to_action', 10), ('text', 11)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.TextBlock', (), {'required': False}), 2: ('wagtail.blocks.CharBlock', (), {'help_text': 'An emoji or symbol.', 'max_length': 4, 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'max_length': 80}), 4: ('wagtail.blocks.TextBlock', (), {'max_length': 400}), 5: ('wagtail.blocks.StructBlock', [[('icon', 2), ('title', 3), ('text', 4)]], {}), 6: ('wagtail.blocks.ListBlock', (5,), {}), 7: ('wagtail.blocks.StructBlock', [[('heading', 0), ('intro', 1), ('features', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'max_length': 40}), 9: ('wagtail.blocks.CharBlock', (), {'help_text': 'A path like /pricing/ or a full URL.', 'max_length': 200}), 10: ('wagtail.blocks.StructBlock', [[('heading', 0), ('text', 1), ('button_label', 8), ('button_url', 9)]], {}), 11: ('wagtail.blocks.RichTextBlock', (), {'template': 'cms/blocks/text.html'})})),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("hero_eyebrow", models.CharField(blank=True, max_length=80)),
+                ("hero_title", models.CharField(max_length=160)),
+                ("hero_text", models.TextField(blank=True)),
+                ("primary_button_label", models.CharField(blank=True, max_length=40)),
+                ("primary_button_url", models.CharField(blank=True, max_length=200)),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("features", 7), ("call_to_action", 10), ("text", 11)],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                            1: ("wagtail.blocks.TextBlock", (), {"required": False}),
+                            2: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "An emoji or symbol.",
+                                    "max_length": 4,
+                                    "required": False,
+                                },
+                            ),
+                            3: ("wagtail.blocks.CharBlock", (), {"max_length": 80}),
+                            4: ("wagtail.blocks.TextBlock", (), {"max_length": 400}),
+                            5: (
+                                "wagtail.blocks.StructBlock",
+                                [[("icon", 2), ("title", 3), ("text", 4)]],
+                                {},
+                            ),
+                            6: ("wagtail.blocks.ListBlock", (5,), {}),
+                            7: (
+                                "wagtail.blocks.StructBlock",
+                                [[("heading", 0), ("intro", 1), ("features", 6)]],
+                                {},
+                            ),
+                            8: ("wagtail.blocks.CharBlock", (), {"max_length": 40}),
+                            9: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "A path like /pricing/ or a full URL.",
+                                    "max_length": 200,
+                                },
+                            ),
+                            10: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("heading", 0),
+                                        ("text", 1),
+                                        ("button_label", 8),
+                                        ("button_url", 9),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            11: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"template": "cms/blocks/text.html"},
+                            ),
+                        },
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

@@ -28,6 +28,10 @@ class PlatformAdminSite(UnfoldAdminSite):
 
 platform_admin_site = PlatformAdminSite(name="platform_admin")
 
+_SCHEMA_PRESENT_SQL = (
+    "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = tenancy_studio.schema_name)"
+)
+
 
 class StudioProvisionForm(forms.ModelForm):
     """Adding a studio from the platform admin goes through the provisioning service."""
@@ -135,12 +139,7 @@ class StudioAdmin(ModelAdmin):
             super()
             .get_queryset(request)
             .prefetch_related("domains")
-            .annotate(
-                schema_present=RawSQL(
-                    "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = tenancy_studio.schema_name)",
-                    [],
-                )
-            )
+            .annotate(schema_present=RawSQL(_SCHEMA_PRESENT_SQL, []))
         )
 
     @display(description=_("Domain"))

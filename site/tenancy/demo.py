@@ -15,9 +15,21 @@ class DemoStudio:
 
 
 DEMO_STUDIOS = (
-    DemoStudio("Studio Pro", "studiopro", "Maya Lindqvist", "owner@studiopro.example", "studiopro-demo-2026"),
+    DemoStudio(
+        "Studio Pro",
+        "studiopro",
+        "Maya Lindqvist",
+        "owner@studiopro.example",
+        "studiopro-demo-2026",
+    ),
     DemoStudio("Beat Lab", "beatlab", "Kwame Mensah", "owner@beatlab.example", "beatlab-demo-2026"),
-    DemoStudio("Home Studio", "homestudio", "Lucía Ortega", "owner@homestudio.example", "homestudio-demo-2026"),
+    DemoStudio(
+        "Home Studio",
+        "homestudio",
+        "Lucía Ortega",
+        "owner@homestudio.example",
+        "homestudio-demo-2026",
+    ),
 )
 
 PLATFORM_OPERATOR = ("operator@platform.example", "operator-demo-2026")

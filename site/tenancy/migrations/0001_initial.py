@@ -6,43 +6,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Studio',
+            name="Studio",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schema_name', models.CharField(db_index=True, max_length=63, unique=True, validators=[django_tenants.postgresql_backend.base._check_schema_name])),
-                ('kind', models.CharField(choices=[('platform', 'Platform (public schema)'), ('template', 'Template for new studios'), ('studio', 'Studio')], default='studio', max_length=10)),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.CharField(blank=True, max_length=40, null=True, unique=True, verbose_name='sub-domain')),
-                ('owner_email', models.EmailField(blank=True, max_length=254, verbose_name='owner e-mail')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('suspended', 'Suspended')], default='active', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('provisioned_at', models.DateTimeField(blank=True, null=True)),
-                ('provision_method', models.CharField(blank=True, choices=[('clone', 'Cloned from the template'), ('migrate', 'Built by migrations')], max_length=10)),
-                ('provision_seconds', models.FloatField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "schema_name",
+                    models.CharField(
+                        db_index=True,
+                        max_length=63,
+                        unique=True,
+                        validators=[django_tenants.postgresql_backend.base._check_schema_name],
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("platform", "Platform (public schema)"),
+                            ("template", "Template for new studios"),
+                            ("studio", "Studio"),
+                        ],
+                        default="studio",
+                        max_length=10,
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "slug",
+                    models.CharField(
+                        blank=True, max_length=40, null=True, unique=True, verbose_name="sub-domain"
+                    ),
+                ),
+                (
+                    "owner_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="owner e-mail"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("suspended", "Suspended")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("provisioned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "provision_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("clone", "Cloned from the template"),
+                            ("migrate", "Built by migrations"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("provision_seconds", models.FloatField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'studio'), _negated=True), ('slug__isnull', False), _connector='OR'), name='studio_has_slug')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "studio"), _negated=True),
+                            ("slug__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="studio_has_slug",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(db_index=True, max_length=253, unique=True)),
-                ('is_primary', models.BooleanField(db_index=True, default=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='tenancy.studio')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(db_index=True, max_length=253, unique=True)),
+                ("is_primary", models.BooleanField(db_index=True, default=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="domains",
+                        to="tenancy.studio",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['domain'],
+                "ordering": ["domain"],
             },
         ),
     ]

@@ -117,9 +117,7 @@ def slug_is_available(slug: str) -> bool:
 def _expected_migrations() -> tuple[tuple[tuple[str, str], tuple[tuple[str, str], ...]], ...]:
     """Every migration of the code base, with what it replaces (squashed migrations)."""
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    return tuple(
-        (key, tuple(graph.nodes[key].replaces or ())) for key in sorted(graph.nodes)
-    )
+    return tuple((key, tuple(graph.nodes[key].replaces or ())) for key in sorted(graph.nodes))
 
 
 def template_missing_migrations() -> list[str]:
@@ -169,6 +167,58 @@ def _clone_schema(schema_name: str) -> None:
             "SELECT public.clone_schema(%s, %s, 'DATA')",
             [settings.TENANT_BASE_SCHEMA, schema_name],
         )
+    _clone_names_restore(settings.TENANT_BASE_SCHEMA, schema_name)
+
+
+_CONSTRAINTS_SQL = """
+    SELECT rel.relname, con.contype,
+           replace(pg_get_constraintdef(con.oid), quote_ident(nsp.nspname) || '.', ''), con.conname
+    FROM pg_constraint con
+    JOIN pg_class rel ON rel.oid = con.conrelid
+    JOIN pg_namespace nsp ON nsp.oid = rel.relnamespace
+    WHERE nsp.nspname = %s AND con.contype IN ('u', 'x', 'f', 'c', 'p')
+"""
+_INDEXES_SQL = """
+    SELECT tablename, replace(replace(indexdef, quote_ident(schemaname) || '.', ''),
+                              'INDEX ' || quote_ident(indexname) || ' ON', 'INDEX ON'), indexname
+    FROM pg_indexes WHERE schemaname = %s
+"""
+
+
+def _names_by_shape(cursor, query: str, schema: str) -> dict[tuple, list[str]]:
+    cursor.execute(query, [schema])
+    shapes: dict[tuple, list[str]] = {}
+    for *shape, name in cursor.fetchall():
+        shapes.setdefault(tuple(shape), []).append(name)
+    return {shape: sorted(names) for shape, names in shapes.items()}
+
+
+def _clone_names_restore(template: str, clone: str) -> None:
+    """Give the clone's constraints and indexes the template's names.
+
+    The clone function recreates tables with `LIKE ... INCLUDING ALL`, which lets PostgreSQL
+    name unique and exclusion constraints and indexes itself. Migrations drop constraints by
+    name, and the services turn a violated constraint's name into a message, so a clone must
+    carry exactly the names that migrations gave the template.
+    """
+    with connection.cursor() as cursor:
+        for query, rename in (
+            (_CONSTRAINTS_SQL, "ALTER TABLE {schema}.{table} RENAME CONSTRAINT {old} TO {new}"),
+            (_INDEXES_SQL, "ALTER INDEX {schema}.{old} RENAME TO {new}"),
+        ):
+            wanted = _names_by_shape(cursor, query, template)
+            actual = _names_by_shape(cursor, query, clone)
+            for shape, names in actual.items():
+                for old, new in zip(names, wanted.get(shape, []), strict=False):
+                    if old != new:
+                        cursor.execute(
+                            sql.SQL(rename).format(
+                                schema=sql.Identifier(clone),
+                                table=sql.Identifier(shape[0]),
+                                old=sql.Identifier(old),
+                                new=sql.Identifier(new),
+                            )
+                        )
 
 
 def platform_tenant_ensure() -> Studio:
@@ -226,7 +276,9 @@ def studio_provision(
     try:
         validate_email(owner_email)
     except ValidationError:
-        raise ProvisioningError(EMAIL_INVALID.format(email=owner_email), field="owner_email") from None
+        raise ProvisioningError(
+            EMAIL_INVALID.format(email=owner_email), field="owner_email"
+        ) from None
     User = get_user_model()
     first_name, _, last_name = owner_name.strip().partition(" ")
     owner = User(

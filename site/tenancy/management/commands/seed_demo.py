@@ -16,7 +16,9 @@ from siteconf.tenancy.services.provisioning import (
 
 
 class Command(BaseCommand):
-    help = "Create the demo: three studios with owner logins and the marketing home page. Idempotent."
+    help = (
+        "Create the demo: three studios with owner logins and the marketing home page. Idempotent."
+    )
 
     def handle(self, *args, **options):
         platform_tenant_ensure()
