@@ -54,3 +54,7 @@ $(NPMSTAMP): package.json package-lock.json
 
 clean-db:
 	rm -rf .pgdata
+
+screenshots: setup
+	@command -v chromium >/dev/null 2>&1 || { echo "Needs Debian's chromium: apt-get install chromium"; exit 1; }
+	@$(PY) bin/screenshots

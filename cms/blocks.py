@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from wagtail import blocks
 
+ICONS = [
+    ("calendar", "Calendar"),
+    ("sliders", "Mixing desk"),
+    ("headphones", "Headphones"),
+    ("receipt", "Invoice"),
+    ("tool", "Maintenance"),
+    ("upload", "Import"),
+    ("bolt", "Speed"),
+    ("users", "Team"),
+    ("lock", "Security"),
+    ("music", "Music"),
+]
+
 
 class FeatureBlock(blocks.StructBlock):
-    icon = blocks.CharBlock(max_length=4, required=False, help_text="An emoji or symbol.")
+    icon = blocks.ChoiceBlock(choices=ICONS, required=False)
     title = blocks.CharBlock(max_length=80)
     text = blocks.TextBlock(max_length=400)
 

@@ -266,6 +266,7 @@ _UNFOLD_COMMON = {
         },
     },
     "ENVIRONMENT": "siteconf.tenancy.admin_ui.environment_badge",
+    "LOGIN": {"form": "siteconf.tenancy.admin_ui.EmailAuthenticationForm"},
     "STYLES": [lambda request: static("siteconf/admin.css")],
 }
 
@@ -274,6 +275,7 @@ UNFOLD = {
     "SITE_TITLE": "siteconf.tenancy.admin_ui.site_title",
     "SITE_HEADER": "siteconf.tenancy.admin_ui.site_title",
     "SITE_SUBHEADER": _("Studio back office"),
+    "DASHBOARD_CALLBACK": "studio.admin.dashboard.dashboard_callback",
     "SITE_URL": "/",
     "SIDEBAR": {
         "show_search": True,
@@ -287,6 +289,7 @@ UNFOLD_PLATFORM = {
     "SITE_TITLE": PLATFORM_NAME,
     "SITE_HEADER": PLATFORM_NAME,
     "SITE_SUBHEADER": _("Platform administration"),
+    "DASHBOARD_CALLBACK": "siteconf.tenancy.admin_dashboard.dashboard_callback",
     "SITE_URL": "/",
     "SIDEBAR": {
         "show_search": True,

@@ -24,6 +24,7 @@ class PlatformAdminSite(UnfoldAdminSite):
     settings_name = "UNFOLD_PLATFORM"
     site_header = site_title = "Recording Studio Manager"
     index_title = _("Platform")
+    index_template = "tenancy/admin/index.html"
 
 
 platform_admin_site = PlatformAdminSite(name="platform_admin")

@@ -14,6 +14,7 @@ class StudioAdminSite(UnfoldAdminSite):
 
     settings_name = "UNFOLD"
     index_title = _("Today")
+    index_template = "studio/admin/index.html"
 
 
 studio_admin_site = StudioAdminSite(name="admin")

@@ -145,3 +145,13 @@ def test_the_platform_home_page_is_the_wagtail_site(platform_client):
 
     assert response.status_code == 200
     assert "Run your studio, not your spreadsheets." in response.text
+
+
+def test_staff_sign_in_with_their_email_whatever_its_case(client_a):
+    page = client_a.get("/admin/login/")
+    assert "E-mail" in page.text
+
+    response = login(client_a, STUDIO_A.owner_email.upper(), STUDIO_A.owner_password)
+
+    assert response.status_code == 302
+    assert client_a.get("/admin/").status_code == 200

@@ -259,11 +259,13 @@ def studio_provision(
     owner_password: str,
     owner_name: str = "",
     method: str = Studio.Method.CLONE,
+    notify_owner: bool = True,
 ) -> Studio:
     """Create a studio: its schema, its domain and its owner account, all or nothing.
 
     `method="migrate"` builds the schema by running every migration instead of cloning; it exists
     to measure what cloning saves (`manage.py bench`) and is never used on the request path.
+    `notify_owner=False` skips the welcome e-mail (demo data, benchmarks).
     """
     started = time.perf_counter()
     name = (name or "").strip()
@@ -318,9 +320,10 @@ def studio_provision(
             studio.provisioned_at = timezone.now()
             studio.provision_seconds = time.perf_counter() - started
             studio.save(update_fields=["provisioned_at", "provision_seconds"])
-            from studio.tasks import owner_welcome_send
+            if notify_owner:
+                from studio.tasks import owner_welcome_send
 
-            owner_welcome_send.enqueue(owner.pk, schema_name=schema_name)
+                owner_welcome_send.enqueue(owner.pk, schema_name=schema_name)
     except IntegrityError:
         # Another sign-up took the same sub-domain between our check and our insert.
         raise ProvisioningError(SLUG_TAKEN.format(slug=slug), field="slug") from None
@@ -336,6 +339,9 @@ def studio_destroy(*, studio: Studio) -> None:
     with transaction.atomic():
         connection.set_schema_to_public()
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks still pending on the schema's tables (rows written
+            # earlier in this same transaction) would block the DROP; run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
                     sql.Identifier(studio.schema_name)

@@ -45,6 +45,7 @@ class Command(BaseCommand):
                     owner_email=demo.owner_email,
                     owner_password=demo.owner_password,
                     owner_name=demo.owner_name,
+                    notify_owner=False,
                 )
                 self.stdout.write(f"Created {studio.name} in {studio.provision_seconds:.2f} s")
             self.stdout.write(

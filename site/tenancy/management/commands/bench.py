@@ -1,0 +1,60 @@
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from siteconf.bench import tenancy
+
+BENCHES = {
+    "provisioning": lambda opts, progress: tenancy.bench_provisioning(
+        count=opts["count"], progress=progress
+    ),
+    "resolve": lambda opts, progress: tenancy.bench_tenant_resolve(
+        requests=opts["requests"], progress=progress
+    ),
+}
+
+
+class Command(BaseCommand):
+    help = "Measure the platform's performance figures and print them (see QUALITY.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", dest="json_path", help="Also write the figures to this file.")
+        parser.add_argument(
+            "--only", default=",".join(BENCHES), help=f"Comma-separated subset of {list(BENCHES)}."
+        )
+        parser.add_argument("--count", type=int, default=20, help="Studios per provisioning run.")
+        parser.add_argument("--requests", type=int, default=20_000)
+
+    def handle(self, *args, **opts):
+        selected = [name.strip() for name in opts["only"].split(",") if name.strip()]
+        unknown = sorted(set(selected) - set(BENCHES))
+        if unknown:
+            self.stderr.write(f"Unknown benchmark(s): {', '.join(unknown)}")
+            raise SystemExit(2)
+
+        figures: dict[str, float] = {}
+        for name in selected:
+            self.stdout.write(f"Running {name} ...")
+            started = time.perf_counter()
+            figures.update(BENCHES[name](opts, lambda line: self.stdout.write(line)))
+            self.stdout.write(f"  ({time.perf_counter() - started:.1f} s)")
+
+        width = max(len(key) for key in figures)
+        self.stdout.write("\n" + "metric".ljust(width) + "  value")
+        self.stdout.write("-" * (width + 12))
+        for key, value in figures.items():
+            self.stdout.write(f"{key.ljust(width)}  {value}")
+
+        if opts["json_path"]:
+            report = {
+                "measured_at": timezone.now().isoformat(),
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                "figures": figures,
+            }
+            Path(opts["json_path"]).write_text(json.dumps(report, indent=2) + "\n")
+            self.stdout.write(f"\nWrote {opts['json_path']}")
