@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "studio.middleware.StudioTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -216,7 +217,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "site" / "static",
+    # Front-end libraries installed by npm from package.json, served under /static/vendor/.
+    ("vendor/fullcalendar", BASE_DIR / "node_modules" / "fullcalendar"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "media")
 # Each studio's uploads live under MEDIA_ROOT/<schema>/, apart from every other studio's.
@@ -282,6 +287,7 @@ UNFOLD = {
         "show_all_applications": False,
         "navigation": "studio.admin.navigation.sidebar",
     },
+    "COMMAND": {"search_models": ["studio.client", "studio.session", "studio.room"]},
 }
 
 UNFOLD_PLATFORM = {

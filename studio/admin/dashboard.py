@@ -1,9 +1,47 @@
 from __future__ import annotations
 
+import json
+
+from django.utils import timezone
+
+from studio.selectors import dashboard
 from studio.selectors.overview import staff_overview
+from studio.selectors.settings import studio_settings_get
 
 
 def dashboard_callback(request, context: dict) -> dict:
-    context["staff"] = staff_overview()
-    context["studio"] = request.tenant
+    today = timezone.localdate()
+    can_see_money = request.user.has_perm("studio.view_money")
+    context.update(
+        studio=request.tenant,
+        staff=staff_overview(),
+        today=today,
+        sessions_today=dashboard.sessions_today(today=today),
+        week=dashboard.week_summary(today=today),
+        utilisation=dashboard.room_utilisation(today=today),
+        maintenance=dashboard.maintenance_due(today=today),
+        no_shows=dashboard.clients_with_no_shows(),
+        can_see_money=can_see_money,
+    )
+    if can_see_money:
+        months = dashboard.revenue_by_month(today=today)
+        current, previous = months[-1][1], months[-2][1]
+        context["revenue"] = {
+            "currency": studio_settings_get().currency,
+            "this_month": current,
+            "last_month": previous,
+            "change": round(100 * (current - previous) / previous) if previous else None,
+            "chart": json.dumps(
+                {
+                    "labels": [m.strftime("%b %Y") for m, _ in months],
+                    "datasets": [
+                        {
+                            "label": "Booked",
+                            "data": [round(v, 2) for _, v in months],
+                            "backgroundColor": "var(--color-primary-600)",
+                        }
+                    ],
+                }
+            ),
+        }
     return context

@@ -6,30 +6,74 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+def _can(perm: str):
+    return lambda request: request.user.has_perm(perm)
+
+
+def _item(title, icon, url_name, perm):
+    return {"title": title, "icon": icon, "link": reverse(url_name), "permission": _can(perm)}
+
+
 def sidebar(request) -> list[dict]:
     return [
         {
             "title": _("Studio"),
             "items": [
                 {"title": _("Today"), "icon": "today", "link": reverse("admin:index")},
-                {"title": _("Client portal"), "icon": "storefront", "link": "/"},
+                _item(_("Calendar"), "calendar_month", "admin:calendar", "studio.view_session"),
+                _item(
+                    _("Sessions"), "event", "admin:studio_session_changelist", "studio.view_session"
+                ),
+                _item(
+                    _("Clients"), "groups", "admin:studio_client_changelist", "studio.view_client"
+                ),
+            ],
+        },
+        {
+            "title": _("Rooms and gear"),
+            "items": [
+                _item(
+                    _("Rooms"), "meeting_room", "admin:studio_room_changelist", "studio.view_room"
+                ),
+                _item(
+                    _("Equipment"),
+                    "mic",
+                    "admin:studio_equipment_changelist",
+                    "studio.view_equipment",
+                ),
             ],
         },
         {
             "title": _("Staff"),
             "items": [
-                {
-                    "title": _("Staff accounts"),
-                    "icon": "badge",
-                    "link": reverse("admin:auth_user_changelist"),
-                    "permission": lambda request: request.user.has_perm("auth.view_user"),
-                },
-                {
-                    "title": _("Roles"),
-                    "icon": "shield_person",
-                    "link": reverse("admin:auth_group_changelist"),
-                    "permission": lambda request: request.user.has_perm("auth.view_group"),
-                },
+                _item(
+                    _("Engineers"),
+                    "headphones",
+                    "admin:studio_engineer_changelist",
+                    "studio.view_engineer",
+                ),
+                _item(_("Staff accounts"), "badge", "admin:auth_user_changelist", "auth.view_user"),
+                _item(
+                    _("Roles"), "shield_person", "admin:auth_group_changelist", "auth.view_group"
+                ),
+            ],
+        },
+        {
+            "title": _("Settings"),
+            "items": [
+                _item(
+                    _("Studio settings"),
+                    "settings",
+                    "admin:studio_studiosettings_changelist",
+                    "studio.view_studiosettings",
+                ),
+                _item(
+                    _("Audit trail"),
+                    "history",
+                    "admin:studio_auditentry_changelist",
+                    "studio.view_auditentry",
+                ),
+                {"title": _("Client portal"), "icon": "storefront", "link": "/"},
             ],
         },
     ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
@@ -15,6 +16,20 @@ class StudioAdminSite(UnfoldAdminSite):
     settings_name = "UNFOLD"
     index_title = _("Today")
     index_template = "studio/admin/index.html"
+
+    def get_urls(self):
+        from studio.admin import calendar
+
+        return [
+            path("calendar/", self.admin_view(calendar.calendar_view), name="calendar"),
+            path("calendar/feed/", self.admin_view(calendar.calendar_feed), name="calendar_feed"),
+            path(
+                "calendar/sessions/<int:session_id>/move/",
+                self.admin_view(calendar.calendar_move),
+                name="calendar_move",
+            ),
+            *super().get_urls(),
+        ]
 
 
 studio_admin_site = StudioAdminSite(name="admin")

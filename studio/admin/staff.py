@@ -11,7 +11,10 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from studio.admin.base import AuditedModelAdmin
+from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
+from studio.models import Engineer
 
 
 @admin.register(User, site=studio_admin_site)
@@ -21,6 +24,7 @@ class StaffUserAdmin(BaseUserAdmin, ModelAdmin):
     change_password_form = AdminPasswordChangeForm
     list_display = ["username", "full_name", "email", "roles", "active_badge", "last_login"]
     list_filter = ["is_active", "groups"]
+    search_fields = ["username", "email", "first_name", "last_name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -44,3 +48,12 @@ class StaffUserAdmin(BaseUserAdmin, ModelAdmin):
 @admin.register(Group, site=studio_admin_site)
 class RoleAdmin(BaseGroupAdmin, ModelAdmin):
     pass
+
+
+@admin.register(Engineer, site=studio_admin_site)
+class EngineerAdmin(MoneyVisibilityMixin, AuditedModelAdmin):
+    list_display = ["name", "specialties", "hourly_rate", "user", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "specialties"]
+    autocomplete_fields = ["user"]
+    money_fields = ("hourly_rate",)

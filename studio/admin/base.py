@@ -1,0 +1,99 @@
+"""What every back-office ModelAdmin shares: audit entries for plain edits, the audit trail as
+the object's history, and forms whose save goes through a service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.template.response import TemplateResponse
+from unfold.admin import ModelAdmin
+
+from studio.models import AuditEntry
+from studio.services.audit import audit_record, changes_between, snapshot
+from studio.services.errors import StudioError
+
+
+class AuditedModelAdmin(ModelAdmin):
+    """For objects without business rules of their own (rooms, clients, gear...): the admin
+    saves them, and every create, change and delete lands in the audit trail."""
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        changes = changes_between(before, snapshot(obj))
+        if changes or not change:
+            action = f"{obj._meta.model_name}.{'changed' if change else 'created'}"
+            audit_record(action=action, obj=obj, by=request.user, changes=changes)
+
+    def delete_model(self, request, obj):
+        audit_record(action=f"{obj._meta.model_name}.deleted", obj=obj, by=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(action=f"{obj._meta.model_name}.deleted", obj=obj, by=request.user)
+        super().delete_queryset(request, queryset)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        entries = AuditEntry.objects.filter(
+            model=self.opts.model_name, object_id=str(obj.pk)
+        ).select_related("user")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Audit trail: {obj}",
+            "object": obj,
+            "opts": self.opts,
+            "entries": entries[:200],
+        }
+        return TemplateResponse(request, "studio/admin/object_history.html", context)
+
+
+class ServiceForm(forms.ModelForm):
+    """A ModelForm whose save is a service call, made in clean() so that a refusal comes back
+    as a form error with everything the user typed still there.
+
+    Subclasses implement `run_service(data)` and return the saved instance.
+    """
+
+    request = None
+
+    def _post_clean(self):
+        # The service validates the instance; ModelForm's own instance validation is skipped.
+        pass
+
+    def run_service(self, data: dict):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.instance = self.run_service(data)
+        except StudioError as exc:
+            field = exc.field if exc.field in self.fields else None
+            self.add_error(field, exc.message)
+        return data
+
+
+class ServiceModelAdmin(ModelAdmin):
+    """Admin whose add/change forms are ServiceForms: nothing left to save afterwards."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+def message_refusal(request, exc: StudioError) -> None:
+    messages.error(request, exc.message)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import RangeDateFilter
+from unfold.decorators import display
+
+from studio.admin.base import AuditedModelAdmin
+from studio.admin.money import MoneyVisibilityMixin
+from studio.admin.site import studio_admin_site
+from studio.models import Equipment, MaintenanceEntry
+from studio.services.equipment import equipment_status_set
+
+STATUS_COLOURS = {
+    "available": "success",
+    "in_use": "info",
+    "in_repair": "warning",
+    "retired": "danger",
+    "lost": "danger",
+}
+
+
+class MaintenanceInline(TabularInline):
+    model = MaintenanceEntry
+    extra = 0
+    fields = ["date", "description", "cost", "done_by"]
+
+
+@admin.register(Equipment, site=studio_admin_site)
+class EquipmentAdmin(MoneyVisibilityMixin, AuditedModelAdmin):
+    list_display = [
+        "__str__",
+        "category",
+        "room",
+        "status_badge",
+        "maintenance_due",
+        "warranty_end",
+    ]
+    list_filter = ["status", "category", "room", ("next_maintenance_due", RangeDateFilter)]
+    list_filter_submit = True
+    search_fields = ["make", "model", "serial"]
+    inlines = [MaintenanceInline]
+    money_fields = ("purchase_price",)
+
+    @display(description=_("Status"), label=STATUS_COLOURS)
+    def status_badge(self, obj: Equipment):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Maintenance due"))
+    def maintenance_due(self, obj: Equipment):
+        due = obj.next_maintenance_due
+        if due is None:
+            return "—"
+        if due <= timezone.localdate() + datetime.timedelta(days=30):
+            return f"⚠ {due:%d %b %Y}"
+        return f"{due:%d %b %Y}"
+
+    def save_model(self, request, obj, form, change):
+        # A status change goes through the service, which flags the sessions that reserved
+        # the gear; everything else is a plain audited save.
+        new_status = obj.status
+        if change and "status" in form.changed_data:
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if change and new_status != obj.status:
+            flagged = equipment_status_set(equipment=obj, status=new_status, by=request.user)
+            obj.status = new_status
+            if flagged:
+                messages.warning(
+                    request,
+                    _("%(n)s upcoming session(s) reserved %(item)s and are now flagged: %(list)s")
+                    % {
+                        "n": len(flagged),
+                        "item": obj,
+                        "list": ", ".join(str(s) for s in flagged[:10]),
+                    },
+                )

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+from unfold.admin import TabularInline
+from unfold.decorators import display
+
+from studio.admin.base import AuditedModelAdmin
+from studio.admin.money import MoneyVisibilityMixin
+from studio.admin.site import studio_admin_site
+from studio.models import Room, RoomPeakRate
+
+SWATCH = (
+    '<span style="display:inline-block;width:14px;height:14px;border-radius:4px;'
+    'background:{}"></span>'
+)
+
+
+class PeakRateInline(TabularInline):
+    model = RoomPeakRate
+    extra = 0
+
+
+@admin.register(Room, site=studio_admin_site)
+class RoomAdmin(MoneyVisibilityMixin, AuditedModelAdmin):
+    list_display = [
+        "swatch",
+        "name",
+        "hourly_rate",
+        "capacity",
+        "buffer_minutes",
+        "bookable_online",
+        "is_active",
+    ]
+    list_display_links = ["name"]
+    list_filter = ["is_active", "bookable_online"]
+    search_fields = ["name", "description"]
+    inlines = [PeakRateInline]
+    money_fields = ("hourly_rate",)
+
+    @display(description="")
+    def swatch(self, obj: Room):
+        return format_html(SWATCH, obj.colour)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if self.can_see_money(request) else []

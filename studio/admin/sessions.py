@@ -1,0 +1,251 @@
+"""Sessions in the back office: list, form and the row actions of a session's life."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import RangeDateTimeFilter, RelatedDropdownFilter
+from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminIntegerFieldWidget
+
+from studio.admin.base import ServiceForm, ServiceModelAdmin
+from studio.admin.money import MoneyVisibilityMixin
+from studio.admin.site import studio_admin_site
+from studio.models import Engineer, Equipment, Session
+from studio.services import sessions as booking
+from studio.services.errors import StudioError
+
+STATUS_COLOURS = {
+    "requested": "warning",
+    "confirmed": "info",
+    "checked_in": "primary",
+    "completed": "success",
+    "cancelled": "danger",
+    "no_show": "danger",
+}
+
+
+class SessionForm(ServiceForm):
+    engineers = forms.ModelMultipleChoiceField(
+        queryset=Engineer.objects.filter(is_active=True),
+        required=False,
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+    )
+    equipment = forms.ModelMultipleChoiceField(
+        queryset=Equipment.objects.exclude(status__in=Equipment.OUT_OF_SERVICE).select_related(),
+        required=False,
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        label=_("Reserved gear"),
+    )
+    weeks = forms.IntegerField(
+        label=_("Repeat weekly"),
+        min_value=1,
+        max_value=52,
+        initial=1,
+        required=False,
+        widget=UnfoldAdminIntegerFieldWidget,
+        help_text=_("Number of weeks to book the same slot (1 = just this session)."),
+    )
+
+    class Meta:
+        model = Session
+        fields = ["client", "room", "start", "end", "status", "notes", "recall_notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields.pop("weeks")
+            self.fields.pop("status", None)
+            self.initial["engineers"] = list(self.instance.engineers.all())
+            self.initial["equipment"] = list(self.instance.equipment.all())
+        elif "status" in self.fields:
+            self.fields["status"].choices = [
+                (Session.Status.CONFIRMED, _("Confirmed")),
+                (Session.Status.REQUESTED, _("Requested (to be confirmed)")),
+            ]
+
+    def run_service(self, data: dict) -> Session:
+        by = self.request.user if self.request else None
+        details = {
+            "client": data["client"],
+            "room": data["room"],
+            "engineers": data.get("engineers") or [],
+            "equipment": data.get("equipment") or [],
+            "notes": data.get("notes", ""),
+            "recall_notes": data.get("recall_notes", ""),
+        }
+        if self.instance.pk:
+            return booking.session_update(
+                session=self.instance, start=data["start"], end=data["end"], by=by, **details
+            )
+        status = data.get("status") or Session.Status.CONFIRMED
+        weeks = data.get("weeks") or 1
+        if weeks > 1:
+            return booking.session_series_create(
+                weeks=weeks, start=data["start"], end=data["end"], status=status, by=by, **details
+            )[0]
+        return booking.session_create(
+            start=data["start"], end=data["end"], status=status, by=by, **details
+        )
+
+
+# Row actions: (service, verb shown to the user, statuses it applies to).
+LIFECYCLE: dict[str, tuple[Callable, str]] = {
+    "confirm": (booking.session_confirm, _("Confirm")),
+    "check_in": (booking.session_check_in, _("Check in")),
+    "check_out": (booking.session_check_out, _("Check out")),
+    "cancel": (booking.session_cancel, _("Cancel")),
+    "no_show": (booking.session_mark_no_show, _("Mark as no-show")),
+}
+
+
+@admin.register(Session, site=studio_admin_site)
+class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
+    form = SessionForm
+    list_display = ["when", "room", "client", "crew", "status_badge", "price", "gear_warning"]
+    list_filter = [
+        ("start", RangeDateTimeFilter),
+        "status",
+        ("room", RelatedDropdownFilter),
+        ("engineers", RelatedDropdownFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["client__name", "client__artist_name", "notes", "pk"]
+    autocomplete_fields = ["client"]
+    list_per_page = 50
+    show_full_result_count = False
+    date_hierarchy = None
+    money_fields = ("price", "deposit_due", "refund_percent")
+    readonly_fields = [
+        "price",
+        "deposit_due",
+        "refund_percent",
+        "checked_in_at",
+        "checked_out_at",
+        "overtime_minutes",
+        "gear_alert",
+    ]
+    actions_row = ["confirm_row", "check_in_row", "check_out_row", "cancel_row", "no_show_row"]
+    actions_detail = ["confirm_row", "check_in_row", "check_out_row", "cancel_row", "no_show_row"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("client", "room")
+            .prefetch_related("engineers")
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["client", "room", "start", "end", "engineers", "equipment"]}),
+            (_("Notes"), {"fields": ["notes", "recall_notes"]}),
+        ]
+        if obj is None:
+            fieldsets[0][1]["fields"] += ["status", "weeks"]
+        else:
+            fieldsets.append(
+                (
+                    _("On the day and billing"),
+                    {
+                        "fields": [
+                            "price",
+                            "deposit_due",
+                            "refund_percent",
+                            "checked_in_at",
+                            "checked_out_at",
+                            "overtime_minutes",
+                            "gear_alert",
+                        ]
+                    },
+                )
+            )
+        return self._money_filtered(request, fieldsets)
+
+    def _money_filtered(self, request, fieldsets):
+        if self.can_see_money(request):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in self.money_fields]})
+            for name, opts in fieldsets
+        ]
+
+    @display(description=_("When"), ordering="start")
+    def when(self, obj: Session) -> str:
+        start, end = timezone.localtime(obj.start), timezone.localtime(obj.end)
+        if start.date() == end.date():
+            return f"{start:%a %d %b %Y, %H:%M}–{end:%H:%M}"
+        return f"{start:%a %d %b %H:%M} – {end:%a %d %b %H:%M}"
+
+    @display(description=_("Engineers"))
+    def crew(self, obj: Session) -> str:
+        return ", ".join(e.name for e in obj.engineers.all()) or "—"
+
+    @display(description=_("Status"), label=STATUS_COLOURS)
+    def status_badge(self, obj: Session):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Gear"))
+    def gear_warning(self, obj: Session) -> str:
+        return f"⚠ {obj.gear_alert}" if obj.gear_alert else ""
+
+    # --- lifecycle actions -------------------------------------------------------------------
+
+    def _lifecycle(self, request, object_id: str, name: str):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        session = get_object_or_404(Session.objects.select_related("client", "room"), pk=object_id)
+        service, verb = LIFECYCLE[name]
+        back = request.GET.get("next") or reverse("admin:studio_session_changelist")
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"{verb}: {session}",
+                "session": session,
+                "verb": verb,
+                "when": self.when(session),
+                "back": back,
+                "opts": self.opts,
+            }
+            return TemplateResponse(request, "studio/admin/session_action.html", context)
+        try:
+            service(session=session, by=request.user)
+        except StudioError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("%(session)s: %(verb)s done.") % {"session": session, "verb": verb}
+            )
+        return redirect(back)
+
+    @action(description=_("Confirm"), url_path="confirm", permissions=["change"])
+    def confirm_row(self, request, object_id):
+        return self._lifecycle(request, object_id, "confirm")
+
+    @action(description=_("Check in"), url_path="check-in", permissions=["change"])
+    def check_in_row(self, request, object_id):
+        return self._lifecycle(request, object_id, "check_in")
+
+    @action(description=_("Check out"), url_path="check-out", permissions=["change"])
+    def check_out_row(self, request, object_id):
+        return self._lifecycle(request, object_id, "check_out")
+
+    @action(description=_("Cancel"), url_path="cancel", permissions=["change"])
+    def cancel_row(self, request, object_id):
+        return self._lifecycle(request, object_id, "cancel")
+
+    @action(description=_("Mark as no-show"), url_path="no-show", permissions=["change"])
+    def no_show_row(self, request, object_id):
+        return self._lifecycle(request, object_id, "no_show")
+
+    def has_delete_permission(self, request, obj=None):
+        # Sessions are cancelled, never deleted: the history (and the money) must add up.
+        return False

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class Client(models.Model):
+    class Kind(models.TextChoices):
+        ARTIST = "artist", _("Artist")
+        BAND = "band", _("Band")
+        LABEL = "label", _("Label")
+        COMPANY = "company", _("Company")
+
+    class Terms(models.TextChoices):
+        INDEPENDENT = "independent", _("Independent artist (pay at booking)")
+        ACCOUNT = "account", _("Label / company account (PO, 30 days)")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.ARTIST)
+    name = models.CharField(_("name"), max_length=200)
+    artist_name = models.CharField(_("artist name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text="ISO code, e.g. FR"
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=30, blank=True)
+    tags = ArrayField(models.CharField(max_length=30), default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    terms = models.CharField(
+        _("terms"), max_length=12, choices=Terms.choices, default=Terms.INDEPENDENT
+    )
+    no_show_count = models.PositiveIntegerField(_("no-shows"), default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(Lower("name"), name="client_name_lower"),
+            models.Index(fields=["-created_at"], name="client_created"),
+        ]
+        constraints = [
+            # One client per e-mail address (case-insensitive); clients without one are allowed.
+            models.UniqueConstraint(
+                Lower("email"), name="client_email_unique", condition=~models.Q(email="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.artist_name and self.artist_name != self.name:
+            return f"{self.artist_name} ({self.name})"
+        return self.name

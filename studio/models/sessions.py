@@ -1,0 +1,170 @@
+"""Sessions (bookings) and what they reserve: a room, engineers, equipment.
+
+No two active sessions may overlap in a room (changeover included), nor share an engineer or a
+piece of equipment at the same time. PostgreSQL enforces it with exclusion constraints; the
+booking services in studio/services/sessions.py are the only writers and turn a violation into a
+message that names the conflicting session.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from studio.models.clients import Client
+from studio.models.db import SameId, TsTzRange
+from studio.models.equipment import Equipment
+from studio.models.rooms import Room
+from studio.models.staff import Engineer
+
+
+class SessionSeries(models.Model):
+    """Sessions booked together as a weekly series."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    weeks = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"Weekly series #{self.pk} ({self.weeks} weeks)"
+
+
+# Statuses that hold the room, the engineers and the gear.
+ACTIVE_STATUSES = ("requested", "confirmed", "checked_in", "completed")
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CHECKED_IN = "checked_in", _("Checked in")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
+
+    ACTIVE = ACTIVE_STATUSES
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sessions")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="sessions")
+    engineers = models.ManyToManyField(Engineer, through="SessionEngineer", blank=True)
+    equipment = models.ManyToManyField(Equipment, through="SessionEquipment", blank=True)
+    series = models.ForeignKey(
+        SessionSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    # end + the room's changeover: the room stays blocked until then.
+    blocked_until = models.DateTimeField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="EUR")
+    deposit_due = models.DecimalField(_("deposit due"), max_digits=10, decimal_places=2, default=0)
+    refund_percent = models.DecimalField(
+        _("refund on cancellation (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recall_notes = models.TextField(
+        _("recall notes"), blank=True, help_text=_("Mic and console setup to restore next time.")
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    overtime_minutes = models.PositiveIntegerField(_("overtime (minutes)"), default=0)
+    gear_alert = models.CharField(_("gear alert"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start"]
+        permissions = [("view_money", "Can see prices, deposits and revenue")]
+        indexes = [
+            models.Index(fields=["start"], name="session_start"),
+            models.Index(fields=["client", "-start"], name="session_client_start"),
+            models.Index(fields=["status", "start"], name="session_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(blocked_until__gte=models.F("end")),
+                name="session_block_covers_end",
+            ),
+            ExclusionConstraint(
+                name="session_room_no_overlap",
+                expressions=[
+                    (SameId("room_id"), RangeOperators.OVERLAPS),
+                    (TsTzRange("start", "blocked_until"), RangeOperators.OVERLAPS),
+                ],
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def hours(self):
+        return (self.end - self.start).total_seconds() / 3600
+
+
+class SessionEngineer(models.Model):
+    """An engineer on a session. start/end/active mirror the session so PostgreSQL can refuse
+    an engineer in two places at once; only the booking services write them."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="crew")
+    engineer = models.ForeignKey(Engineer, on_delete=models.PROTECT, related_name="bookings")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "engineer"], name="session_engineer_once"),
+            ExclusionConstraint(
+                name="engineer_no_double_booking",
+                expressions=[
+                    (SameId("engineer_id"), RangeOperators.OVERLAPS),
+                    (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
+                ],
+                condition=models.Q(active=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engineer} on session #{self.session_id}"
+
+
+class SessionEquipment(models.Model):
+    """A piece of gear reserved for a session, mirrored like SessionEngineer."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="gear")
+    equipment = models.ForeignKey(Equipment, on_delete=models.PROTECT, related_name="bookings")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "equipment"], name="session_equipment_once"),
+            ExclusionConstraint(
+                name="equipment_no_double_booking",
+                expressions=[
+                    (SameId("equipment_id"), RangeOperators.OVERLAPS),
+                    (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
+                ],
+                condition=models.Q(active=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.equipment} for session #{self.session_id}"

@@ -1,0 +1,114 @@
+"""The studio's own rules, edited in the admin (one row per studio schema)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CURRENCIES = [
+    ("EUR", "EUR — euro"),
+    ("USD", "USD — US dollar"),
+    ("GBP", "GBP — pound sterling"),
+    ("CAD", "CAD — Canadian dollar"),
+    ("AUD", "AUD — Australian dollar"),
+    ("JPY", "JPY — yen"),
+    ("CHF", "CHF — Swiss franc"),
+]
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(tz)s” is not a known time zone."), params={"tz": value})
+
+
+class StudioSettings(models.Model):
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_timezone]
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
+    default_tax_rate = models.DecimalField(
+        _("default tax rate (%)"), max_digits=5, decimal_places=2, default=20, validators=PERCENT
+    )
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), default=30)
+    min_booking_minutes = models.PositiveSmallIntegerField(
+        _("minimum booking (minutes)"), default=60
+    )
+    lead_time_hours = models.PositiveSmallIntegerField(
+        _("lead time for online bookings (hours)"), default=24
+    )
+    default_buffer_minutes = models.PositiveSmallIntegerField(
+        _("default changeover (minutes)"), default=30
+    )
+    deposit_percent = models.DecimalField(
+        _("deposit (%)"), max_digits=5, decimal_places=2, default=30, validators=PERCENT
+    )
+    approval_required = models.BooleanField(_("online bookings need approval"), default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("studio settings")
+
+    def __str__(self) -> str:
+        return str(_("Studio settings"))
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from studio.selectors.settings import studio_timezone_forget
+
+        studio_timezone_forget()
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class OpeningHours(models.Model):
+    settings = models.ForeignKey(StudioSettings, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    opens = models.TimeField()
+    closes = models.TimeField(help_text=_("Earlier than the opening time means after midnight."))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = verbose_name_plural = _("opening hours")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class CancellationTier(models.Model):
+    """Cancelling at least `min_hours_before` the start refunds `refund_percent` of the deposit."""
+
+    settings = models.ForeignKey(StudioSettings, on_delete=models.CASCADE, related_name="tiers")
+    min_hours_before = models.PositiveIntegerField(_("cancelled at least (hours before)"))
+    refund_percent = models.DecimalField(
+        _("refund (%)"), max_digits=5, decimal_places=2, validators=PERCENT
+    )
+
+    class Meta:
+        ordering = ["-min_hours_before"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settings", "min_hours_before"], name="cancellation_tier_unique_hours"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"≥ {self.min_hours_before} h: {self.refund_percent} %"
