@@ -45,11 +45,11 @@ class PriceLine:
 
     @property
     def hours(self) -> Decimal:
-        """Real elapsed hours (not wall-clock hours: a DST night is 1 hour shorter or longer)."""
+        """Real elapsed hours, not wall-clock hours (a DST night is shorter or longer)."""
         return _microseconds(self.starts, self.ends) / MICROSECONDS_PER_HOUR
 
 
-# A peak window placed on the calendar: (starts, ends, hourly_rate), instants in UTC.
+# A peak window placed on the calendar, or a priced piece: (starts, ends, hourly_rate), in UTC.
 _Window = tuple[datetime, datetime, Decimal]
 
 

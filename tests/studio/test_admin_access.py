@@ -1,0 +1,156 @@
+"""Who may open which back-office page: owner, engineer, accountant, an outsider from studio B
+and an anonymous visitor, on every page this part of the admin adds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client as HttpClient
+from django_tenants.utils import schema_context
+
+from studio.models import Session
+from studio.services.sessions import session_create
+from tests.conftest import STUDIO_A, STUDIO_B
+from tests.studio.conftest import paris, staff_user
+from tests.studio.factories import ClientFactory, EngineerFactory, EquipmentFactory, RoomFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["owner", "engineer", "accountant", "outsider", "anonymous"]
+
+
+@pytest.fixture
+def world(studio_a, studio_b):
+    """Studio A with one of everything, and a logged-in HTTP client per role."""
+    with schema_context(studio_a.schema_name):
+        room = RoomFactory(name="Live Room")
+        client = ClientFactory(name="The Night Owls")
+        session = session_create(
+            client=client, room=room, start=paris(2026, 12, 1, 10), end=paris(2026, 12, 1, 13)
+        )
+        objects = {
+            "room": room,
+            "client": client,
+            "session": session,
+            "engineer": EngineerFactory(),
+            "equipment": EquipmentFactory(),
+        }
+        users = {
+            "owner": User.objects.get(email=STUDIO_A.owner_email),
+            "engineer": staff_user("eng@studio-a.example", "Engineer"),
+            "accountant": staff_user("books@studio-a.example", "Accountant"),
+        }
+        clients = {}
+        for role, user in users.items():
+            clients[role] = HttpClient(HTTP_HOST=STUDIO_A.host)
+            clients[role].force_login(user)
+    with schema_context(studio_b.schema_name):
+        outsider = HttpClient(HTTP_HOST=STUDIO_B.host)
+        outsider.force_login(User.objects.get(email=STUDIO_B.owner_email))
+    # The outsider presents studio B's session cookie to studio A.
+    clients["outsider"] = HttpClient(HTTP_HOST=STUDIO_A.host)
+    clients["outsider"].cookies = outsider.cookies
+    clients["anonymous"] = HttpClient(HTTP_HOST=STUDIO_A.host)
+    return clients, objects, studio_a
+
+
+def refused(response) -> bool:
+    return response.status_code == 403 or (
+        response.status_code == 302 and "/admin/login/" in response["Location"]
+    )
+
+
+PAGES = {
+    # path template: roles allowed
+    "/admin/": {"owner", "engineer", "accountant"},
+    "/admin/calendar/": {"owner", "engineer", "accountant"},
+    "/admin/calendar/feed/?start=2026-11-30T00:00:00&end=2026-12-07T00:00:00": {
+        "owner",
+        "engineer",
+        "accountant",
+    },
+    "/admin/studio/session/": {"owner", "engineer", "accountant"},
+    "/admin/studio/session/add/": {"owner", "engineer"},
+    "/admin/studio/session/{session}/change/": {"owner", "engineer", "accountant"},
+    "/admin/studio/session/{session}/cancel/": {"owner", "engineer"},
+    "/admin/studio/client/": {"owner", "engineer", "accountant"},
+    "/admin/studio/client/{client}/change/": {"owner", "engineer", "accountant"},
+    "/admin/studio/room/": {"owner", "engineer", "accountant"},
+    "/admin/studio/room/add/": {"owner"},
+    "/admin/studio/engineer/": {"owner", "engineer", "accountant"},
+    "/admin/studio/equipment/": {"owner", "engineer"},
+    "/admin/studio/equipment/{equipment}/change/": {"owner", "engineer"},
+    "/admin/studio/studiosettings/{settings}/change/": {"owner"},
+    "/admin/studio/auditentry/": {"owner", "accountant"},
+    "/admin/studio/session/{session}/history/": {"owner", "engineer", "accountant"},
+}
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_page_is_open_to_its_roles_only(world, role, path):
+    clients, objects, studio = world
+    with schema_context(studio.schema_name):
+        from studio.selectors.settings import studio_settings_get
+
+        ids = {name: obj.pk for name, obj in objects.items()} | {
+            "settings": studio_settings_get().pk
+        }
+    response = clients[role].get(path.format(**ids))
+
+    if role in PAGES[path]:
+        assert response.status_code == 200, response.status_code
+    else:
+        assert refused(response), response.status_code
+
+
+def test_an_engineer_never_sees_money(world):
+    clients, objects, _ = world
+
+    listing = clients["engineer"].get("/admin/studio/session/").text
+    form = clients["engineer"].get(f"/admin/studio/session/{objects['session'].pk}/change/").text
+    home = clients["engineer"].get("/admin/").text
+
+    for page in (listing, form, home):
+        assert "180.00" not in page and "150.00" not in page
+    assert "Booked this month" not in home
+    assert "Booked this month" in clients["owner"].get("/admin/").text
+
+
+def test_an_accountant_cannot_move_a_session_on_the_calendar(world):
+    clients, objects, studio = world
+    session = objects["session"]
+
+    response = clients["accountant"].post(
+        f"/admin/calendar/sessions/{session.pk}/move/",
+        json.dumps({"start": "2026-12-02T10:00:00", "end": "2026-12-02T12:00:00"}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    with schema_context(studio.schema_name):
+        assert Session.objects.get(pk=session.pk).start == paris(2026, 12, 1, 10)
+
+
+@pytest.mark.parametrize("role", ["accountant", "outsider", "anonymous"])
+def test_refused_roles_cannot_create_a_session(world, role):
+    clients, objects, studio = world
+    response = clients[role].post(
+        "/admin/studio/session/add/",
+        {
+            "client": objects["client"].pk,
+            "room": objects["room"].pk,
+            "start_0": "2026-12-03",
+            "start_1": "10:00",
+            "end_0": "2026-12-03",
+            "end_1": "12:00",
+            "status": "confirmed",
+            "weeks": 1,
+        },
+    )
+
+    assert refused(response)
+    with schema_context(studio.schema_name):
+        assert Session.objects.count() == 1

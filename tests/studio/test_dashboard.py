@@ -1,0 +1,89 @@
+"""The dashboard and the big lists cost the same number of queries whatever the studio's size."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from studio.services.sessions import session_create
+from tests.conftest import STUDIO_A
+from tests.studio.factories import ClientFactory, EngineerFactory, RoomFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/admin/",
+    "/admin/studio/session/",
+    "/admin/studio/client/",
+    "/admin/calendar/feed/?start={monday}&end={next_monday}",
+]
+
+
+def grow(count: int, offset_days: int) -> None:
+    """Add `count` sessions (with clients and engineers) around today."""
+    rooms = [RoomFactory(), RoomFactory()]
+    engineers = [EngineerFactory(), EngineerFactory()]
+    base = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=offset_days)
+    for i in range(count):
+        start = base + timedelta(hours=3 * i)
+        session_create(
+            client=ClientFactory(),
+            room=rooms[i % 2],
+            start=start,
+            end=start + timedelta(hours=2),
+            engineers=[engineers[i % 2]],
+        )
+
+
+def query_counts(http) -> dict[str, int]:
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    counts = {}
+    for page in PAGES:
+        url = page.format(
+            monday=f"{monday}T00:00:00", next_monday=f"{monday + timedelta(days=7)}T00:00:00"
+        )
+        http.get(url)  # warm the per-studio caches (time zone, content types)
+        with CaptureQueriesContext(connection) as queries:
+            assert http.get(url).status_code == 200
+        counts[page] = len(queries)
+    return counts
+
+
+def test_query_counts_do_not_grow_with_the_data(studio_a):
+    http = HttpClient(HTTP_HOST=STUDIO_A.host)
+    with schema_context(studio_a.schema_name):
+        http.force_login(User.objects.get(email=STUDIO_A.owner_email))
+        grow(6, offset_days=-1)
+    small = query_counts(http)
+
+    with schema_context(studio_a.schema_name):
+        grow(40, offset_days=-3)
+    large = query_counts(http)
+
+    assert small == large
+
+
+def test_session_times_are_shown_in_the_studio_time_zone(studio_a):
+    http = HttpClient(HTTP_HOST=STUDIO_A.host)
+    with schema_context(studio_a.schema_name):
+        http.force_login(User.objects.get(email=STUDIO_A.owner_email))
+        start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+        session_create(
+            client=ClientFactory(name="Aurora Lane"),
+            room=RoomFactory(name="Mix Suite"),
+            start=start,
+            end=start + timedelta(hours=2),
+        )
+
+    page = http.get("/admin/studio/session/").text
+
+    assert "Tue 01 Dec 2026, 10:00–12:00" in page
+    assert "09:00–11:00" not in page
