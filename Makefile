@@ -21,7 +21,7 @@ test: setup
 	@$(PY) -m siteconf.devserver test $(ARGS)
 
 bench: setup
-	@$(PY) -m siteconf.devserver manage bench $(ARGS)
+	@$(PY) -m siteconf.devserver bench $(ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -77,12 +77,17 @@ def _banner(port: int) -> str:
     return "\n".join(lines)
 
 
-def run() -> int:
-    port = int(os.environ.get("PORT", "8000"))
-    env = _child_env()
+def _prepare(env: dict[str, str]) -> None:
+    """Bring the database up to date: public schema, template, then every studio."""
     _manage(env, "migrate_schemas", "--shared", "--verbosity", "0")
     _manage(env, "platform_setup")
     _manage(env, "migrate_schemas", "--tenant", "--verbosity", "0")
+
+
+def run() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    env = _child_env()
+    _prepare(env)
     _manage(env, "seed_demo")
 
     children = [
@@ -137,9 +142,25 @@ def manage(args: list[str]) -> int:
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env).returncode
 
 
+def bench(args: list[str]) -> int:
+    env = _child_env()
+    # Measure what production runs: no DEBUG (no query log, cached templates, hashed statics).
+    env.setdefault("DJANGO_DEBUG", "0")
+    env.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production-use")
+    env.setdefault("SECURE_SSL_REDIRECT", "0")
+    _prepare(env)
+    _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "bench", *args], env=env
+    ).returncode
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "manage"}:
-        print("usage: python -m siteconf.devserver run | test [pytest args] | manage <command>")
+    if not argv or argv[0] not in {"run", "test", "manage", "bench"}:
+        print(
+            "usage: python -m siteconf.devserver run | test [pytest args] | bench [args] "
+            "| manage <command>"
+        )
         return 2
     command, rest = argv[0], argv[1:]
     try:
@@ -147,6 +168,8 @@ def main(argv: list[str]) -> int:
             return run()
         if command == "test":
             return test(rest)
+        if command == "bench":
+            return bench(rest)
         return manage(rest)
     except subprocess.CalledProcessError as exc:
         print(f"\nSetup step failed: {' '.join(map(str, exc.cmd[1:]))}", file=sys.stderr)

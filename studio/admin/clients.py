@@ -44,7 +44,7 @@ class ClientSessionInline(TabularInline):
 @admin.register(Client, site=studio_admin_site)
 class ClientAdmin(MoneyVisibilityMixin, AuditedModelAdmin):
     list_display = ["name", "artist_name", "kind", "email", "phone", "country", "no_show_badge"]
-    list_filter = ["kind", "terms", "country"]
+    list_filter = ["kind", "terms"]
     search_fields = ["name", "artist_name", "email", "phone"]
     list_per_page = 50
     show_full_result_count = False

@@ -8,6 +8,9 @@ from studio.selectors import dashboard
 from studio.selectors.overview import staff_overview
 from studio.selectors.settings import studio_settings_get
 
+# A busy day has more sessions than a front page can show; the calendar has the rest.
+TODAY_ROWS = 12
+
 
 def dashboard_callback(request, context: dict) -> dict:
     today = timezone.localdate()
@@ -16,7 +19,8 @@ def dashboard_callback(request, context: dict) -> dict:
         studio=request.tenant,
         staff=staff_overview(),
         today=today,
-        sessions_today=dashboard.sessions_today(today=today),
+        sessions_today=dashboard.sessions_today(today=today, limit=TODAY_ROWS),
+        sessions_today_total=dashboard.sessions_today_count(today=today),
         week=dashboard.week_summary(today=today),
         utilisation=dashboard.room_utilisation(today=today),
         maintenance=dashboard.maintenance_due(today=today),

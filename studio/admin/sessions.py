@@ -120,7 +120,7 @@ class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
     list_filter_submit = True
     search_fields = ["client__name", "client__artist_name", "notes", "pk"]
     autocomplete_fields = ["client"]
-    list_per_page = 50
+    list_per_page = 30
     show_full_result_count = False
     date_hierarchy = None
     money_fields = ("price", "deposit_due", "refund_percent")

@@ -38,6 +38,7 @@ class Client(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
+            models.Index(fields=["name"], name="client_name"),
             models.Index(Lower("name"), name="client_name_lower"),
             models.Index(fields=["-created_at"], name="client_created"),
         ]

@@ -8,6 +8,8 @@ message that names the conflicting session.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
@@ -30,6 +32,10 @@ class SessionSeries(models.Model):
     def __str__(self) -> str:
         return f"Weekly series #{self.pk} ({self.weeks} weeks)"
 
+
+# A session lasts at most a day; longer lockouts are booked as one session per day. The bound
+# also lets every "what overlaps this window" query use the index on start.
+MAX_SESSION = timedelta(hours=24)
 
 # Statuses that hold the room, the engineers and the gear.
 ACTIVE_STATUSES = ("requested", "confirmed", "checked_in", "completed")
@@ -90,6 +96,10 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__lte=models.F("start") + MAX_SESSION),
+                name="session_at_most_a_day",
             ),
             models.CheckConstraint(
                 condition=models.Q(blocked_until__gte=models.F("end")),

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from studio.models import Session
-from studio.models.sessions import ACTIVE_STATUSES
+from studio.models.sessions import ACTIVE_STATUSES, MAX_SESSION
 
 
 def _wall_clock(moment: datetime) -> str:
@@ -15,7 +15,9 @@ def _wall_clock(moment: datetime) -> str:
 def calendar_events(*, start: datetime, end: datetime, room_id: int | None = None) -> list[dict]:
     """Active sessions between start and end, shaped for FullCalendar (local times)."""
     sessions = (
-        Session.objects.filter(status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
+        Session.objects.filter(
+            status__in=ACTIVE_STATUSES, start__lt=end, start__gt=start - MAX_SESSION, end__gt=start
+        )
         .select_related("client", "room")
         .prefetch_related("engineers")
         .order_by("start")

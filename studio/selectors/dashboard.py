@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from studio.models import Client, Equipment, Room, Session
-from studio.models.sessions import ACTIVE_STATUSES
+from studio.models.sessions import ACTIVE_STATUSES, MAX_SESSION
 
 OPEN_HOURS = range(8, 24)
 
@@ -21,14 +22,24 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
 
 
-def sessions_today(*, today: date) -> list[Session]:
+def _today(today: date):
     start, end = _day_bounds(today)
+    return Session.objects.filter(
+        status__in=ACTIVE_STATUSES, start__lt=end, start__gt=start - MAX_SESSION, end__gt=start
+    )
+
+
+def sessions_today(*, today: date, limit: int) -> list[Session]:
     return list(
-        Session.objects.filter(status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
+        _today(today)
         .select_related("client", "room")
         .prefetch_related("engineers")
-        .order_by("start")
+        .order_by("start", "room__name")[:limit]
     )
+
+
+def sessions_today_count(*, today: date) -> int:
+    return _today(today).count()
 
 
 def week_summary(*, today: date) -> dict:
@@ -62,26 +73,47 @@ def revenue_by_month(*, today: date, months: int = 6) -> list[tuple[date, float]
     return result
 
 
+_UTILISATION_SQL = """
+    SELECT s.room_id,
+           extract(hour FROM h AT TIME ZONE %(tz)s)::int AS hour,
+           sum(extract(epoch FROM least(s."end", h + interval '1 hour') - greatest(s.start, h)))
+    FROM studio_session s
+    CROSS JOIN LATERAL generate_series(
+        date_trunc('hour', s.start), s."end" - interval '1 microsecond', interval '1 hour'
+    ) AS h
+    WHERE s.status = ANY(%(active)s) AND s.start < %(end)s AND s.start > %(earliest)s
+      AND s."end" > %(start)s
+    GROUP BY 1, 2
+"""
+
+
 def room_utilisation(*, today: date, days: int = 28) -> dict:
-    """Share of each opening hour booked per room over the last `days` days (0-100)."""
+    """Share of each opening hour booked per room over the last `days` days (0-100).
+
+    Summed in PostgreSQL hour by hour, in the studio's time zone, so the cost does not depend on
+    how many sessions the period holds."""
     start, _ = _day_bounds(today - timedelta(days=days))
     end, _ = _day_bounds(today)
     rooms = list(Room.objects.filter(is_active=True))
     booked: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    sessions = Session.objects.filter(
-        status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start
-    ).values_list("room_id", "start", "end")
-    for room_id, s_start, s_end in sessions:
-        cursor = timezone.localtime(max(s_start, start))
-        finish = timezone.localtime(min(s_end, end))
-        while cursor < finish:
-            hour_end = (cursor + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-            booked[room_id][cursor.hour] += (min(hour_end, finish) - cursor).total_seconds() / 3600
-            cursor = hour_end
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UTILISATION_SQL,
+            {
+                "tz": str(timezone.get_current_timezone()),
+                "active": list(ACTIVE_STATUSES),
+                "start": start,
+                "end": end,
+                "earliest": start - MAX_SESSION,
+            },
+        )
+        for room_id, hour, seconds in cursor.fetchall():
+            booked[room_id][hour] += float(seconds) / 3600
     return {
         "hours": list(OPEN_HOURS),
         "rows": [
-            (room, [round(100 * booked[room.pk][h] / days) for h in OPEN_HOURS]) for room in rooms
+            (room, [min(100, round(100 * booked[room.pk][h] / days)) for h in OPEN_HOURS])
+            for room in rooms
         ],
     }
 

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from studio.models import Client, Engineer, Equipment, Room, Session, SessionSeries
-from studio.models.sessions import ACTIVE_STATUSES
+from studio.models.sessions import ACTIVE_STATUSES, MAX_SESSION
 from studio.selectors.settings import studio_settings_get
 from studio.services.audit import audit_record, changes_between, snapshot
 from studio.services.errors import BookingConflict, StudioError
@@ -27,6 +27,7 @@ from studio.services.pricing import PeakRate, session_price
 
 NAIVE_TIME = "Give the start and end with a time zone."
 ENDS_BEFORE_START = "The session must end after it starts."
+TOO_LONG = "A session lasts 24 hours at most; book a longer lockout as one session per day."
 TOO_SHORT = "{room} is booked for {minimum} minutes at least; this session lasts {minutes}."
 ROOM_CLOSED = "{room} is not in use; choose another room."
 ENGINEER_INACTIVE = "{engineer} is no longer active; choose another engineer."
@@ -85,6 +86,8 @@ def _check_times(room: Room, start: datetime, end: datetime) -> None:
         raise StudioError(NAIVE_TIME, field="start")
     if end <= start:
         raise StudioError(ENDS_BEFORE_START, field="end")
+    if end - start > MAX_SESSION:
+        raise StudioError(TOO_LONG, field="end")
     minimum = max(room.min_minutes, studio_settings_get().min_booking_minutes)
     minutes = int((end - start).total_seconds() // 60)
     if minutes < minimum:

@@ -87,3 +87,25 @@ def test_session_times_are_shown_in_the_studio_time_zone(studio_a):
 
     assert "Tue 01 Dec 2026, 10:00–12:00" in page
     assert "09:00–11:00" not in page
+
+
+def test_room_utilisation_counts_each_hour_booked(in_studio_a):
+    from studio.selectors.dashboard import room_utilisation
+    from tests.studio.conftest import paris
+
+    room = RoomFactory(name="Live Room")
+    # 10:30-12:00 on each of two days within the last 28 days (Paris time).
+    today = timezone.localdate()
+    for days_ago in (2, 3):
+        day = today - timedelta(days=days_ago)
+        start = paris(day.year, day.month, day.day, 10, 30)
+        session_create(
+            client=ClientFactory(), room=room, start=start, end=start + timedelta(minutes=90)
+        )
+
+    rows = dict(room_utilisation(today=today)["rows"])
+    hours = dict(zip(range(8, 24), rows[room], strict=True))
+
+    assert hours[10] == round(100 * 1.0 / 28)  # two half hours
+    assert hours[11] == round(100 * 2.0 / 28)  # two full hours
+    assert hours[12] == 0 and hours[9] == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from siteconf.bench import tenancy
+from siteconf.bench import backoffice, tenancy
 
 BENCHES = {
     "provisioning": lambda opts, progress: tenancy.bench_provisioning(
@@ -15,6 +15,12 @@ BENCHES = {
     ),
     "resolve": lambda opts, progress: tenancy.bench_tenant_resolve(
         requests=opts["requests"], progress=progress
+    ),
+    "race": lambda opts, progress: backoffice.bench_booking_race(
+        racers=opts["racers"], progress=progress
+    ),
+    "backoffice": lambda opts, progress: backoffice.bench_backoffice(
+        clients=opts["clients"], sessions=opts["sessions"], repeat=opts["repeat"], progress=progress
     ),
 }
 
@@ -29,6 +35,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--count", type=int, default=20, help="Studios per provisioning run.")
         parser.add_argument("--requests", type=int, default=20_000)
+        parser.add_argument("--racers", type=int, default=50, help="Concurrent bookings.")
+        parser.add_argument("--clients", type=int, default=100_000)
+        parser.add_argument("--sessions", type=int, default=300_000)
+        parser.add_argument("--repeat", type=int, default=30, help="Requests per page.")
 
     def handle(self, *args, **opts):
         selected = [name.strip() for name in opts["only"].split(",") if name.strip()]

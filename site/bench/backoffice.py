@@ -1,0 +1,282 @@
+"""Back-office figures: the booking race, and page times on a large generated studio.
+
+The large studio is loaded with PostgreSQL COPY (100k clients, 300k sessions over several
+years, non-overlapping by construction), then the pages are requested through Django's test
+client, so the figures are server time without a network.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from siteconf.bench.stats import p95
+from siteconf.tenancy.models import Studio
+from siteconf.tenancy.services.provisioning import (
+    platform_tenant_ensure,
+    studio_destroy,
+    studio_provision,
+    template_ensure,
+)
+from studio.models import Client, Engineer, Room, Session
+from studio.services.errors import BookingConflict
+from studio.services.sessions import session_create
+
+SLUG = "bench-backoffice"
+OWNER = ("owner@bench-backoffice.example", "bench-owner-Passw0rd")
+ROOMS = 20
+ENGINEERS = 10
+SLOTS_PER_DAY = 5
+
+
+def _fresh_studio() -> Studio:
+    platform_tenant_ensure()
+    template_ensure()
+    for leftover in Studio.objects.filter(slug=SLUG):
+        studio_destroy(studio=leftover)
+    return studio_provision(
+        name="Bench Backoffice",
+        slug=SLUG,
+        owner_email=OWNER[0],
+        owner_password=OWNER[1],
+        notify_owner=False,
+    )
+
+
+def bench_booking_race(*, racers: int, progress: Callable[[str], None]) -> dict:
+    studio = _fresh_studio()
+    try:
+        with schema_context(studio.schema_name):
+            room = Room.objects.create(name="Race Room", hourly_rate=Decimal("50"))
+            client = Client.objects.create(name="Race Band", email="band@race.example")
+        start = timezone.now().replace(microsecond=0) + timedelta(days=30)
+        barrier = threading.Barrier(racers)
+        outcomes: list[str] = []
+
+        def attempt():
+            try:
+                connection.set_tenant(studio)
+                barrier.wait()
+                session_create(
+                    client=client, room=room, start=start, end=start + timedelta(hours=2)
+                )
+                outcomes.append("ok")
+            except BookingConflict:
+                outcomes.append("conflict")
+            except Exception as exc:  # reported, so a broken run is visible in the figures
+                outcomes.append(f"error: {exc}")
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=attempt) for _ in range(racers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with schema_context(studio.schema_name), connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT count(*) FROM studio_session a JOIN studio_session b
+                   ON a.id < b.id AND a.room_id = b.room_id
+                   AND tstzrange(a.start, a.blocked_until) && tstzrange(b.start, b.blocked_until)
+                   WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'"""
+            )
+            overlaps = cursor.fetchone()[0]
+        progress(f"  booking race: {outcomes.count('ok')} of {racers} succeeded")
+        return {
+            "booking_race_successes": outcomes.count("ok"),
+            "booking_race_conflicts": outcomes.count("conflict"),
+            "booking_race_errors": len([o for o in outcomes if o.startswith("error")]),
+            "booking_race_overlaps": overlaps,
+        }
+    finally:
+        connection.set_schema_to_public()
+        studio_destroy(studio=Studio.objects.get(slug=SLUG))
+
+
+def _load(studio: Studio, *, clients: int, sessions: int, progress) -> None:
+    """Bulk-load clients and sessions with COPY; slots never overlap by construction."""
+    rng = random.Random(7)
+    with schema_context(studio.schema_name):
+        rooms = [
+            Room.objects.get_or_create(
+                name=f"Room {i:02d}", defaults={"hourly_rate": Decimal("45"), "buffer_minutes": 30}
+            )[0]
+            for i in range(ROOMS)
+        ]
+        engineers = [
+            Engineer.objects.get_or_create(name=f"Engineer {i:02d}")[0] for i in range(ENGINEERS)
+        ]
+        first_client = Client.objects.count()
+        with connection.cursor() as cursor:
+            with cursor.copy(
+                "COPY studio_client (kind, name, artist_name, email, phone, address, country, "
+                "vat_number, tags, notes, terms, no_show_count, created_at) FROM STDIN"
+            ) as copy:
+                now = timezone.now()
+                for i in range(first_client, first_client + clients):
+                    copy.write_row(
+                        (
+                            "artist",
+                            f"Client {i:06d}",
+                            f"Artist {i:06d}",
+                            f"client{i}@bench.example",
+                            "",
+                            "",
+                            "FR",
+                            "",
+                            "{}",
+                            "",
+                            "independent",
+                            1 if i % 97 == 0 else 0,
+                            now,
+                        )
+                    )
+            cursor.execute("SELECT min(id), max(id) FROM studio_client")
+            low, high = cursor.fetchone()
+            cursor.execute("SELECT coalesce(max(id), 0) FROM studio_session")
+            first_session = cursor.fetchone()[0] + 1
+            per_room = sessions // ROOMS
+            # Five 2-hour sessions a day per room (09:00 to 23:00), 30-minute changeovers: a
+            # busy 20-room studio whose slots never overlap by construction.
+            tz = timezone.get_current_timezone()
+            cursor.execute("SELECT max(start) FROM studio_session")
+            latest = cursor.fetchone()[0]
+            days = per_room // SLOTS_PER_DAY
+            first_day = timezone.localdate() - timedelta(days=int(days * 0.8))
+            if latest is not None:
+                first_day = max(first_day, timezone.localtime(latest).date() + timedelta(days=1))
+            slots = [
+                datetime.combine(first_day + timedelta(days=d), datetime.min.time(), tzinfo=tz)
+                + timedelta(hours=9 + 3 * k)
+                for d in range(days)
+                for k in range(SLOTS_PER_DAY)
+            ]
+            now = timezone.now()
+            with cursor.copy(
+                'COPY studio_session (id, client_id, room_id, start, "end", blocked_until, status, '
+                "price, currency, deposit_due, notes, recall_notes, overtime_minutes, gear_alert, "
+                "created_at) FROM STDIN"
+            ) as copy:
+                session_id = first_session
+                for start in slots:
+                    for room in rooms:
+                        status = "completed" if start < now else "confirmed"
+                        copy.write_row(
+                            (
+                                session_id,
+                                rng.randint(low, high),
+                                room.pk,
+                                start,
+                                start + timedelta(hours=2),
+                                start + timedelta(hours=2, minutes=30),
+                                status,
+                                "90.00",
+                                "EUR",
+                                "27.00",
+                                "",
+                                "",
+                                0,
+                                "",
+                                now,
+                            )
+                        )
+                        session_id += 1
+            with cursor.copy(
+                'COPY studio_sessionengineer (session_id, engineer_id, start, "end", active) '
+                "FROM STDIN"
+            ) as copy:
+                # Rooms 0-9 each have their own engineer, so engineers never overlap either.
+                session_id = first_session
+                for start in slots:
+                    for index in range(ROOMS):
+                        if index < ENGINEERS:
+                            copy.write_row(
+                                (
+                                    session_id,
+                                    engineers[index].pk,
+                                    start,
+                                    start + timedelta(hours=2),
+                                    True,
+                                )
+                            )
+                        session_id += 1
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('studio_session', 'id'), %s)", [session_id]
+            )
+            cursor.execute(
+                "ANALYZE studio_client; ANALYZE studio_session; ANALYZE studio_sessionengineer"
+            )
+    progress(f"  loaded {clients} clients and {len(slots) * ROOMS} sessions")
+
+
+def _pages(today) -> dict[str, str]:
+    monday = today - timedelta(days=today.weekday())
+    return {
+        "dashboard": "/admin/",
+        "calendar_week": f"/admin/calendar/feed/?start={monday}T00:00:00"
+        f"&end={monday + timedelta(days=7)}T00:00:00",
+        "session_list": "/admin/studio/session/",
+        "client_list": "/admin/studio/client/",
+    }
+
+
+def _measure(http, url: str, repeat: int) -> tuple[float, int]:
+    http.get(url)  # warm-up
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = http.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        http.get(url)
+    return p95(timings), len(queries)
+
+
+def bench_backoffice(
+    *, clients: int, sessions: int, repeat: int, progress: Callable[[str], None]
+) -> dict:
+    studio = _fresh_studio()
+    try:
+        http = HttpClient(HTTP_HOST=f"{SLUG}.localhost")
+        with schema_context(studio.schema_name):
+            http.force_login(User.objects.get(email=OWNER[0]))
+        figures: dict[str, float] = {}
+        sizes = [(clients // 100, sessions // 100), (clients, sessions)]
+        loaded = (0, 0)
+        for label, (n_clients, n_sessions) in zip(("small", "large"), sizes, strict=True):
+            _load(
+                studio,
+                clients=n_clients - loaded[0],
+                sessions=n_sessions - loaded[1],
+                progress=progress,
+            )
+            loaded = (n_clients, n_sessions)
+            for name, url in _pages(timezone.localdate()).items():
+                ms, queries = _measure(http, url, repeat)
+                figures[f"queries_{name}_{label}"] = queries
+                if label == "large":
+                    figures[f"backoffice_p95_ms_{name}"] = round(ms, 1)
+                progress(f"  {label} studio, {name}: p95 {ms:.1f} ms, {queries} queries")
+            connection.set_schema_to_public()
+        figures["backoffice_p95_ms"] = max(
+            v for k, v in figures.items() if k.startswith("backoffice_p95_ms_")
+        )
+        figures["backoffice_clients"], figures["backoffice_sessions"] = clients, sessions
+        with schema_context(studio.schema_name):
+            figures["backoffice_sessions_loaded"] = Session.objects.count()
+        return figures
+    finally:
+        connection.set_schema_to_public()
+        studio_destroy(studio=Studio.objects.get(slug=SLUG))
