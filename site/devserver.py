@@ -73,7 +73,12 @@ def _banner(port: int) -> str:
         lines.append(
             f"    {studio.name:<12} {url:<42} {studio.owner_email} / {studio.owner_password}"
         )
-    lines.append("")
+    lines += [
+        "",
+        "  Other staff in every demo studio: accountant@<studio>.example / demo-accountant-2026,",
+        "  and the engineers listed under Staff accounts / demo-engineer-2026.",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
+from studio.admin.base import LargeTablePaginator
 from studio.admin.site import studio_admin_site
 from studio.models import AuditEntry
 
@@ -16,6 +17,7 @@ class AuditEntryAdmin(ModelAdmin):
     search_fields = ["object_repr", "action", "object_id"]
     list_select_related = ["user"]
     show_full_result_count = False
+    paginator = LargeTablePaginator
     readonly_fields = ["at", "user", "action", "model", "object_id", "object_repr", "changes"]
 
     def summary(self, obj: AuditEntry) -> str:

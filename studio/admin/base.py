@@ -3,8 +3,12 @@ the object's history, and forms whose save goes through a service."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import connection
 from django.template.response import TemplateResponse
 from unfold.admin import ModelAdmin
 
@@ -97,3 +101,27 @@ class ServiceModelAdmin(ModelAdmin):
 
 def message_refusal(request, exc: StudioError) -> None:
     messages.error(request, exc.message)
+
+
+class LargeTablePaginator(Paginator):
+    """Counts an unfiltered list from PostgreSQL's statistics once the table is large.
+
+    An exact COUNT(*) over hundreds of thousands of sessions costs more than the page itself;
+    past ESTIMATE_FROM rows the page count is an estimate (filtered lists are counted exactly).
+    """
+
+    ESTIMATE_FROM = 20_000
+
+    @cached_property
+    def count(self) -> int:
+        query = getattr(self.object_list, "query", None)
+        if query is not None and not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [self.object_list.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] >= self.ESTIMATE_FROM:
+                return row[0]
+        return super().count

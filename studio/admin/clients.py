@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from studio.admin.base import AuditedModelAdmin
+from studio.admin.base import AuditedModelAdmin, LargeTablePaginator
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.models import Client, Session
@@ -48,6 +48,7 @@ class ClientAdmin(MoneyVisibilityMixin, AuditedModelAdmin):
     search_fields = ["name", "artist_name", "email", "phone"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = LargeTablePaginator
     inlines = [ClientSessionInline]
     readonly_fields = ["totals", "booked_value", "no_show_count", "created_at"]
     money_fields = ("booked_value",)

@@ -16,7 +16,7 @@ from unfold.contrib.filters.admin import RangeDateTimeFilter, RelatedDropdownFil
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminIntegerFieldWidget
 
-from studio.admin.base import ServiceForm, ServiceModelAdmin
+from studio.admin.base import LargeTablePaginator, ServiceForm, ServiceModelAdmin
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.models import Engineer, Equipment, Session
@@ -120,8 +120,9 @@ class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
     list_filter_submit = True
     search_fields = ["client__name", "client__artist_name", "notes", "pk"]
     autocomplete_fields = ["client"]
-    list_per_page = 30
+    list_per_page = 25
     show_full_result_count = False
+    paginator = LargeTablePaginator
     date_hierarchy = None
     money_fields = ("price", "deposit_due", "refund_percent")
     readonly_fields = [

@@ -50,6 +50,11 @@ class Client(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.artist_name and self.artist_name != self.name:
-            return f"{self.artist_name} ({self.name})"
-        return self.name
+        return self.label(self.name, self.artist_name)
+
+    @staticmethod
+    def label(name: str, artist_name: str) -> str:
+        """How a client is shown everywhere: artist name first when it differs."""
+        if artist_name and artist_name != name:
+            return f"{artist_name} ({name})"
+        return name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -53,8 +54,23 @@ def week_summary(*, today: date) -> dict:
     )
 
 
+REVENUE_CACHE_SECONDS = 60
+
+
 def revenue_by_month(*, today: date, months: int = 6) -> list[tuple[date, float]]:
-    """Value of sessions booked (active) per month, for the last `months` months."""
+    """Value of sessions booked (active) per month, for the last `months` months.
+
+    Summing half a year of a busy studio's sessions takes tens of milliseconds, so the result is
+    kept a minute (per studio: cache keys carry the schema)."""
+    key = f"dashboard:revenue:{today.isoformat()}:{months}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _revenue_by_month(today=today, months=months)
+        cache.set(key, cached, REVENUE_CACHE_SECONDS)
+    return cached
+
+
+def _revenue_by_month(*, today: date, months: int) -> list[tuple[date, float]]:
     first = today.replace(day=1)
     for _ in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)

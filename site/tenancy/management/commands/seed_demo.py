@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django_tenants.utils import schema_context
 
 from cms.services import home_page_ensure
 from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
@@ -13,6 +14,7 @@ from siteconf.tenancy.services.provisioning import (
     studio_provision,
     template_ensure,
 )
+from studio.demo_data import demo_fill
 
 
 class Command(BaseCommand):
@@ -36,7 +38,7 @@ class Command(BaseCommand):
             port=int(settings.PUBLIC_PORT or 80),
         )
 
-        for demo in DEMO_STUDIOS:
+        for seed, demo in enumerate(DEMO_STUDIOS, start=1):
             studio = Studio.objects.filter(slug=demo.slug).first()
             if studio is None:
                 studio = studio_provision(
@@ -48,6 +50,15 @@ class Command(BaseCommand):
                     notify_owner=False,
                 )
                 self.stdout.write(f"Created {studio.name} in {studio.provision_seconds:.2f} s")
+            with schema_context(studio.schema_name):
+                counts = demo_fill(
+                    seed=seed, progress=lambda line: self.stdout.write(f"    {line}")
+                )
+            connection.set_schema_to_public()
+            self.stdout.write(
+                f"  {studio.name}: "
+                + ", ".join(f"{count} {name}" for name, count in counts.items())
+            )
             self.stdout.write(
                 f"  {studio.name:<12} {studio.url_for('/admin/'):<42} "
                 f"{demo.owner_email} / {demo.owner_password}"
