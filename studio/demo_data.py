@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from studio.models import (
     Client,
@@ -351,15 +352,27 @@ CALLING_CODES = {
     "NL": "+31", "SE": "+46", "ES": "+34", "IT": "+39", "BR": "+55", "NG": "+234", "GH": "+233",
     "ZA": "+27", "JP": "+81", "KR": "+82",
 }  # fmt: skip
-CITIES = {
-    "FR": ("75011 Paris", "69002 Lyon", "13001 Marseille", "33000 Bordeaux", "59000 Lille"),
-    "GB": ("London E8 3RL", "Manchester M4 1HN", "Bristol BS2 8QH", "Glasgow G1 1XQ"),
-    "US": ("Brooklyn, NY 11211", "Nashville, TN 37203", "Atlanta, GA 30312", "Austin, TX 78702"),
-}
-STREETS = {
-    "FR": ("rue Oberkampf", "rue de la République", "boulevard Voltaire", "rue des Tanneurs"),
-    "GB": ("Mare Street", "Stokes Croft", "Oldham Street", "Argyle Street"),
-    "US": ("Bedford Avenue", "Broadway", "Edgewood Avenue", "East 6th Street"),
+# (street, postcode and town) for the addresses of clients in the demo studios' countries.
+ADDRESSES = {
+    "FR": (
+        ("rue Oberkampf", "75011 Paris"),
+        ("boulevard Voltaire", "75011 Paris"),
+        ("rue de la République", "69002 Lyon"),
+        ("rue Sainte", "13001 Marseille"),
+        ("rue des Tanneurs", "59000 Lille"),
+    ),
+    "GB": (
+        ("Mare Street", "London E8 3RL"),
+        ("Oldham Street", "Manchester M4 1HN"),
+        ("Stokes Croft", "Bristol BS2 8QH"),
+        ("Argyle Street", "Glasgow G1 1XQ"),
+    ),
+    "US": (
+        ("Bedford Avenue", "Brooklyn, NY 11211"),
+        ("Broadway", "Nashville, TN 37203"),
+        ("Edgewood Avenue", "Atlanta, GA 30312"),
+        ("East 6th Street", "Austin, TX 78702"),
+    ),
 }
 
 
@@ -718,11 +731,10 @@ class _Clients:
         return f"{code} {r.randint(60, 99)} {r.randint(100, 999)} {r.randint(1000, 9999)}"
 
     def address(self, country: str) -> str:
-        if country not in CITIES:
+        if country not in ADDRESSES:
             return ""
-        r = self.rng
-        street = f"{r.randint(1, 180)} {r.choice(STREETS[country])}"
-        return f"{street}\n{r.choice(CITIES[country])}"
+        street, town = self.rng.choice(ADDRESSES[country])
+        return f"{self.rng.randint(1, 180)} {street}\n{town}"
 
     def vat(self, country: str) -> str:
         r = self.rng
@@ -758,7 +770,8 @@ class _Clients:
                 address = self.address(country)
         elif kind == Client.Kind.BAND:
             name = artist_name = self.unique(self.band_name(), self.band_name)
-            email = self.email(r.choice(("", "booking.", "hello.")) + _slug(name, "."), domain)
+            mailbox = _slug(name.removeprefix("The "), ".")
+            email = self.email(r.choice(("", "booking.", "hello.")) + mailbox, domain)
             if r.random() < 0.3:
                 tags.append(r.choice(GENRES))
         else:
@@ -830,7 +843,12 @@ def _clients_fill(rng: random.Random, locale: Locale, now: datetime) -> list[Cli
 
 
 def _equipment_fill(
-    rng: random.Random, locale: Locale, rooms: list[Room], today: date, engineers, by
+    rng: random.Random,
+    locale: Locale,
+    rooms: list[Room],
+    today: date,
+    engineers: list[Engineer],
+    by,
 ) -> list[Equipment]:
     by_kind = {ROOM_KIND[room.name]: room for room in rooms}
     extras = rng.sample(EXTRA_GEAR, rng.randint(6, 12))
@@ -1057,6 +1075,8 @@ def demo_fill(
 
     A studio that already has rooms is left as it is. Everything is written in one transaction.
     """
+    if connection.schema_name == get_public_schema_name():
+        raise RuntimeError("demo_fill() runs in a studio's schema: use schema_context() first.")
     if Room.objects.exists():
         return _counts()
     now = now or timezone.now()

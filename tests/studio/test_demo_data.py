@@ -192,32 +192,6 @@ def test_the_same_seed_gives_the_same_studio_and_another_seed_a_different_one(st
     assert snapshots[0]["settings"] != snapshots[2]["settings"]
 
 
-def test_zz_inspect(studio_a):
-    from collections import Counter
-
-    with schema_context(studio_a.schema_name):
-        demo_fill(seed=2, now=NOW)
-        s = StudioSettings.objects.get()
-        print(s.legal_name, s.timezone, s.currency, repr(s.address))
-        for r in Room.objects.prefetch_related("peak_rates"):
-            print(r, r.hourly_rate, r.colour, r.min_minutes, r.buffer_minutes, list(r.peak_rates.values_list("label", "weekdays", "hourly_rate")))
-        for e in Engineer.objects.select_related("user"):
-            print(e, e.hourly_rate, e.specialties, e.user)
-        print(list(User.objects.values_list("username", "is_staff", "groups__name")))
-        for c in Client.objects.order_by("?")[:25]:
-            print(c.kind, "|", c.name, "|", c.artist_name, "|", c.email, "|", c.phone, "|", c.country, "|", c.vat_number, "|", c.terms, "|", c.tags, "|", repr(c.address))
-        for g in Equipment.objects.select_related("room").annotate(n=Count("maintenance")):
-            print(g, g.category, g.room, g.status, g.purchase_date, g.purchase_price, g.warranty_end, g.next_maintenance_due, g.n)
-        print(Counter(Session.objects.values_list("status", flat=True)))
-        tz = s.tz
-        per_day = Counter(x.astimezone(tz).date() for x in Session.objects.values_list("start", flat=True))
-        wd = Counter()
-        for d, n in per_day.items():
-            wd[d.weekday()] += n
-        print("weekday totals", sorted(wd.items()), "days", len(per_day))
-        print(Session.objects.order_by("start").first().start, Session.objects.order_by("start").last().start)
-        print(Counter(Session.objects.values_list("crew__engineer__name", flat=True)))
-        print("with gear", Session.objects.filter(gear__isnull=False).distinct().count())
-        print("overtime", Session.objects.filter(overtime_minutes__gt=0).count())
-        for x in Session.objects.filter(start__date=NOW.date()).select_related("client", "room"):
-            print(x.start.astimezone(tz), x.end.astimezone(tz), x.room, x.client, x.status, x.price, x.notes)
+def test_filling_outside_a_studio_schema_is_refused(db):
+    with pytest.raises(RuntimeError, match="schema_context"):
+        demo_fill(seed=1, now=NOW)
