@@ -93,6 +93,8 @@ TENANT_CREATION_FAKES_MIGRATIONS = False
 PUBLIC_SCHEMA_URLCONF = "siteconf.urls_public"
 ROOT_URLCONF = "siteconf.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# Send `SET search_path` only when the schema changes, not before every query.
+TENANT_LIMIT_SET_CALLS = True
 # Seconds a resolved host -> studio mapping stays cached (it is also dropped on every change).
 TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 300)
 TENANT_MISS_CACHE_SECONDS = env_int("TENANT_MISS_CACHE_SECONDS", 10)

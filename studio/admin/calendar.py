@@ -45,6 +45,8 @@ def calendar_view(request):
         "title": "Calendar",
         "rooms": Room.objects.filter(is_active=True),
         "can_move": request.user.has_perm("studio.change_session"),
+        # FullCalendar runs on wall-clock values (UTC mode), so "now" is the studio's wall clock.
+        "studio_now": timezone.localtime().replace(tzinfo=None).isoformat(timespec="seconds"),
     }
     return TemplateResponse(request, "studio/admin/calendar.html", context)
 

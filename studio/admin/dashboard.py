@@ -43,6 +43,7 @@ def dashboard_callback(request, context: dict) -> dict:
                             "label": "Booked",
                             "data": [round(v, 2) for _, v in months],
                             "backgroundColor": "var(--color-primary-600)",
+                            "maxBarThickness": 48,
                         }
                     ],
                 }

@@ -14,7 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateTimeFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
-from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminIntegerFieldWidget
+from unfold.widgets import (
+    UnfoldAdminCheckboxSelectMultipleWidget,
+    UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminSelect2MultipleWidget,
+)
 
 from studio.admin.base import LargeTablePaginator, ServiceForm, ServiceModelAdmin
 from studio.admin.money import MoneyVisibilityMixin
@@ -42,7 +46,7 @@ class SessionForm(ServiceForm):
     equipment = forms.ModelMultipleChoiceField(
         queryset=Equipment.objects.exclude(status__in=Equipment.OUT_OF_SERVICE).select_related(),
         required=False,
-        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        widget=UnfoldAdminSelect2MultipleWidget,
         label=_("Reserved gear"),
     )
     weeks = forms.IntegerField(
@@ -97,6 +101,36 @@ class SessionForm(ServiceForm):
         )
 
 
+class WhenFilter(admin.SimpleListFilter):
+    """Opens on what is coming up (soonest first); past sessions are one click away."""
+
+    title = _("when")
+    parameter_name = "when"
+    DEFAULT = "upcoming"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))]
+
+    def value(self):
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(end__gte=now)
+        if self.value() == "past":
+            return queryset.filter(end__lt=now)
+        return queryset
+
+
 # Row actions: (service, verb shown to the user, statuses it applies to).
 LIFECYCLE: dict[str, tuple[Callable, str]] = {
     "confirm": (booking.session_confirm, _("Confirm")),
@@ -112,6 +146,7 @@ class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
     form = SessionForm
     list_display = ["when", "room", "client", "crew", "status_badge", "price", "gear_warning"]
     list_filter = [
+        WhenFilter,
         ("start", RangeDateTimeFilter),
         "status",
         ("room", RelatedDropdownFilter),
@@ -144,6 +179,10 @@ class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
             .select_related("client", "room")
             .prefetch_related("engineers")
         )
+
+    def get_ordering(self, request):
+        upcoming = request.GET.get(WhenFilter.parameter_name, WhenFilter.DEFAULT) == "upcoming"
+        return ["start"] if upcoming else ["-start"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

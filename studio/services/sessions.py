@@ -37,6 +37,7 @@ ENGINEER_TAKEN = "{engineer} is already on {other} in {room} {when}."
 GEAR_TAKEN = "{item} is already reserved for {other} {when}."
 BAD_TRANSITION = "{session} is {status}; it cannot be {verb}."
 NO_SHOW_TOO_EARLY = "{session} has not started yet; it cannot be marked as a no-show."
+REFUSED_BY_DATABASE = "The session could not be saved: it breaks {rule}. Nothing was changed."
 SERIES_WEEKS = "A weekly series runs for 2 to 52 weeks."
 SERIES_CONFLICT = "Week {week} ({date}): {reason} Nothing was booked."
 
@@ -202,7 +203,7 @@ def _save(session: Session, engineers: list[Engineer], equipment: list[Equipment
             )
             session.save()
             _write_reservations(session, engineers, equipment)
-    except IntegrityError:
+    except IntegrityError as exc:
         _check_conflicts(
             room=session.room,
             start=session.start,
@@ -212,7 +213,9 @@ def _save(session: Session, engineers: list[Engineer], equipment: list[Equipment
             equipment=equipment,
             exclude_id=session.pk,
         )
-        raise
+        # Not an overlap after all: still refuse cleanly, naming the rule that was broken.
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+        raise StudioError(REFUSED_BY_DATABASE.format(rule=constraint or "a data rule")) from exc
 
 
 def _prepare(

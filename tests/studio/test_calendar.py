@@ -91,3 +91,26 @@ def test_the_calendar_page_loads_fullcalendar_from_static_files(calendar):
     assert page.status_code == 200
     assert "vendor/fullcalendar/index.global.min.js" in page.text
     assert "Live Room" in page.text
+
+
+def test_the_session_list_opens_on_upcoming_sessions_soonest_first(studio_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with schema_context(studio_a.schema_name):
+        http = HttpClient(HTTP_HOST=STUDIO_A.host)
+        http.force_login(User.objects.get(email=STUDIO_A.owner_email))
+        room, band = RoomFactory(), ClientFactory()
+        base = timezone.now().replace(microsecond=0)
+        for name, days in (("Past Band", -3), ("Later Band", 5), ("Soon Band", 1)):
+            band = ClientFactory(name=name)
+            start = base + timedelta(days=days)
+            session_create(client=band, room=room, start=start, end=start + timedelta(hours=2))
+
+    upcoming = http.get("/admin/studio/session/").text
+    past = http.get("/admin/studio/session/?when=past").text
+
+    assert "Past Band" not in upcoming
+    assert upcoming.index("Soon Band") < upcoming.index("Later Band")
+    assert "Past Band" in past and "Soon Band" not in past
