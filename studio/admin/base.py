@@ -17,17 +17,43 @@ from studio.services.audit import audit_record, changes_between, snapshot
 from studio.services.errors import StudioError
 
 
-class AuditedModelAdmin(ModelAdmin):
-    """For objects without business rules of their own (rooms, clients, gear...): the admin
-    saves them, and every create, change and delete lands in the audit trail."""
+class AuditMixin:
+    """For objects without business rules of their own (rooms, clients, gear, staff...): the
+    admin saves them, and every create, change and delete lands in the audit trail."""
+
+    # Fields never copied into the trail (secrets, bookkeeping).
+    audit_exclude: tuple[str, ...] = ("password", "last_login")
+
+    def _snapshot(self, obj) -> dict:
+        return {k: v for k, v in snapshot(obj).items() if k not in self.audit_exclude}
 
     def save_model(self, request, obj, form, change):
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
+        before = self._snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
-        changes = changes_between(before, snapshot(obj))
+        changes = changes_between(before, self._snapshot(obj))
         if changes or not change:
             action = f"{obj._meta.model_name}.{'changed' if change else 'created'}"
             audit_record(action=action, obj=obj, by=request.user, changes=changes)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (peak rates, opening hours, maintenance...) are audited one by one."""
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            audit_record(action=f"{obj._meta.model_name}.deleted", obj=obj, by=request.user)
+            obj.delete()
+        changed = {f.instance.pk: f.changed_data for f in formset.forms if f.instance.pk}
+        for obj in instances:
+            created = obj.pk is None
+            before = {} if created else self._snapshot(type(obj).objects.get(pk=obj.pk))
+            obj.save()
+            if created or changed.get(obj.pk):
+                audit_record(
+                    action=f"{obj._meta.model_name}.{'created' if created else 'changed'}",
+                    obj=obj,
+                    by=request.user,
+                    changes=changes_between(before, self._snapshot(obj)),
+                )
+        formset.save_m2m()
 
     def delete_model(self, request, obj):
         audit_record(action=f"{obj._meta.model_name}.deleted", obj=obj, by=request.user)
@@ -53,6 +79,10 @@ class AuditedModelAdmin(ModelAdmin):
             "entries": entries[:200],
         }
         return TemplateResponse(request, "studio/admin/object_history.html", context)
+
+
+class AuditedModelAdmin(AuditMixin, ModelAdmin):
+    pass
 
 
 class ServiceForm(forms.ModelForm):

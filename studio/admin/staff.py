@@ -11,14 +11,14 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from studio.admin.base import AuditedModelAdmin
+from studio.admin.base import AuditedModelAdmin, AuditMixin
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.models import Engineer
 
 
 @admin.register(User, site=studio_admin_site)
-class StaffUserAdmin(BaseUserAdmin, ModelAdmin):
+class StaffUserAdmin(AuditMixin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
@@ -46,7 +46,7 @@ class StaffUserAdmin(BaseUserAdmin, ModelAdmin):
 
 
 @admin.register(Group, site=studio_admin_site)
-class RoleAdmin(BaseGroupAdmin, ModelAdmin):
+class RoleAdmin(AuditMixin, BaseGroupAdmin, ModelAdmin):
     pass
 
 

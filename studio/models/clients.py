@@ -41,6 +41,12 @@ class Client(models.Model):
             models.Index(fields=["name"], name="client_name"),
             models.Index(Lower("name"), name="client_name_lower"),
             models.Index(fields=["-created_at"], name="client_created"),
+            # The dashboard's "clients with no-shows" reads only this small slice.
+            models.Index(
+                fields=["-no_show_count", "name"],
+                name="client_no_shows",
+                condition=models.Q(no_show_count__gt=0),
+            ),
         ]
         constraints = [
             # One client per e-mail address (case-insensitive); clients without one are allowed.

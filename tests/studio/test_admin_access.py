@@ -154,3 +154,44 @@ def test_refused_roles_cannot_create_a_session(world, role):
     assert refused(response)
     with schema_context(studio.schema_name):
         assert Session.objects.count() == 1
+
+
+def test_admin_edits_land_in_the_audit_trail_with_inline_rows(world):
+    from studio.models import AuditEntry, Room
+
+    clients, objects, studio = world
+    room = objects["room"]
+    response = clients["owner"].post(
+        f"/admin/studio/room/{room.pk}/change/",
+        {
+            "name": "Live Room A",
+            "description": "",
+            "capacity": 6,
+            "hourly_rate": "75.00",
+            "min_minutes": 60,
+            "buffer_minutes": 30,
+            "bookable_online": "on",
+            "colour": "#7c3aed",
+            "is_active": "on",
+            "peak_rates-TOTAL_FORMS": "1",
+            "peak_rates-INITIAL_FORMS": "0",
+            "peak_rates-MIN_NUM_FORMS": "0",
+            "peak_rates-MAX_NUM_FORMS": "1000",
+            "peak_rates-0-label": "Weekend evenings",
+            "peak_rates-0-weekdays": "4,5",
+            "peak_rates-0-starts": "18:00",
+            "peak_rates-0-ends": "23:00",
+            "peak_rates-0-hourly_rate": "95.00",
+        },
+    )
+
+    assert response.status_code == 302, response.content[:2000]
+    with schema_context(studio.schema_name):
+        assert Room.objects.get(pk=room.pk).hourly_rate == 75
+        changed = AuditEntry.objects.get(action="room.changed")
+        assert changed.changes["name"] == ["Live Room", "Live Room A"]
+        assert changed.changes["hourly_rate"] == ["50.00", "75.00"]
+        assert changed.user.email == STUDIO_A.owner_email
+        assert AuditEntry.objects.filter(action="roompeakrate.created").count() == 1
+        history = clients["owner"].get(f"/admin/studio/room/{room.pk}/history/").text
+        assert "room.changed" in history and "Live Room A" in history
