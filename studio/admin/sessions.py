@@ -24,6 +24,7 @@ from studio.admin.base import LargeTablePaginator, ServiceForm, ServiceModelAdmi
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.models import Engineer, Equipment, Session
+from studio.models.sessions import MAX_SESSION
 from studio.services import sessions as booking
 from studio.services.errors import StudioError
 
@@ -124,10 +125,12 @@ class WhenFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         now = timezone.now()
+        # Bounding `start` too lets PostgreSQL walk the start index from now instead of
+        # filtering years of history (a session lasts at most MAX_SESSION).
         if self.value() == "upcoming":
-            return queryset.filter(end__gte=now)
+            return queryset.filter(start__gt=now - MAX_SESSION, end__gte=now)
         if self.value() == "past":
-            return queryset.filter(end__lt=now)
+            return queryset.filter(start__lt=now, end__lt=now)
         return queryset
 
 
