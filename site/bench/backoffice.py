@@ -150,12 +150,15 @@ def _load(studio: Studio, *, clients: int, sessions: int, progress) -> None:
             # Five 2-hour sessions a day per room (09:00 to 23:00), 30-minute changeovers: a
             # busy 20-room studio whose slots never overlap by construction.
             tz = timezone.get_current_timezone()
-            cursor.execute("SELECT max(start) FROM studio_session")
-            latest = cursor.fetchone()[0]
+            cursor.execute("SELECT min(start) FROM studio_session")
+            earliest = cursor.fetchone()[0]
             days = per_room // SLOTS_PER_DAY
-            first_day = timezone.localdate() - timedelta(days=int(days * 0.8))
-            if latest is not None:
-                first_day = max(first_day, timezone.localtime(latest).date() + timedelta(days=1))
+            if earliest is None:
+                # The first load: mostly past, a few weeks ahead, like a working studio.
+                first_day = timezone.localdate() - timedelta(days=int(days * 0.8))
+            else:
+                # Later loads add older history before what is there.
+                first_day = timezone.localtime(earliest).date() - timedelta(days=days)
             slots = [
                 datetime.combine(first_day + timedelta(days=d), datetime.min.time(), tzinfo=tz)
                 + timedelta(hours=9 + 3 * k)
