@@ -195,3 +195,19 @@ def test_admin_edits_land_in_the_audit_trail_with_inline_rows(world):
         assert AuditEntry.objects.filter(action="roompeakrate.created").count() == 1
         history = clients["owner"].get(f"/admin/studio/room/{room.pk}/history/").text
         assert "room.changed" in history and "Live Room A" in history
+
+
+def test_the_command_palette_finds_clients_and_never_another_studios(world, studio_b):
+    clients, _objects, _studio = world
+    with schema_context(studio_b.schema_name):
+        ClientFactory(name="The Night Shift Of B")
+        owner_b = HttpClient(HTTP_HOST=STUDIO_B.host)
+        # Both owners are user #1 of their own schema: a cache keyed only by user would leak.
+        owner_b.force_login(User.objects.get(email=STUDIO_B.owner_email))
+
+    found_a = clients["owner"].get("/admin/search/?s=night").text
+    found_b = owner_b.get("/admin/search/?s=night").text
+
+    assert "The Night Owls" in found_a and "Night Shift Of B" not in found_a
+    assert "Night Shift Of B" in found_b and "The Night Owls" not in found_b
+    assert refused(clients["anonymous"].get("/admin/search/?s=night"))
