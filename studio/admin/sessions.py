@@ -139,7 +139,7 @@ LIFECYCLE: dict[str, tuple[Callable, str]] = {
     "confirm": (booking.session_confirm, _("Confirm")),
     "check_in": (booking.session_check_in, _("Check in")),
     "check_out": (booking.session_check_out, _("Check out")),
-    "cancel": (booking.session_cancel, _("Cancel")),
+    "cancel": (booking.session_cancel, _("Cancel session")),
     "no_show": (booking.session_mark_no_show, _("Mark as no-show")),
 }
 
@@ -258,6 +258,10 @@ class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
                 "back": back,
                 "opts": self.opts,
             }
+            if name == "cancel" and self.can_see_money(request):
+                context["refund_percent"] = booking.refund_percent_for(
+                    session=session, at=timezone.now()
+                )
             return TemplateResponse(request, "studio/admin/session_action.html", context)
         try:
             service(session=session, by=request.user)
@@ -281,7 +285,7 @@ class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
     def check_out_row(self, request, object_id):
         return self._lifecycle(request, object_id, "check_out")
 
-    @action(description=_("Cancel"), url_path="cancel", permissions=["change"])
+    @action(description=_("Cancel session"), url_path="cancel", permissions=["change"])
     def cancel_row(self, request, object_id):
         return self._lifecycle(request, object_id, "cancel")
 
