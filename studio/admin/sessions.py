@@ -164,6 +164,7 @@ class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
     date_hierarchy = None
     money_fields = ("price", "deposit_due", "refund_percent")
     readonly_fields = [
+        "status",
         "price",
         "deposit_due",
         "refund_percent",
@@ -183,6 +184,11 @@ class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
             .prefetch_related("engineers")
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A new session's status is chosen in the form; afterwards only the actions change it.
+        return fields if obj else [f for f in fields if f != "status"]
+
     def get_ordering(self, request):
         upcoming = request.GET.get(WhenFilter.parameter_name, WhenFilter.DEFAULT) == "upcoming"
         return ["start"] if upcoming else ["-start"]
@@ -200,6 +206,7 @@ class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
                     _("On the day and billing"),
                     {
                         "fields": [
+                            "status",
                             "price",
                             "deposit_due",
                             "refund_percent",

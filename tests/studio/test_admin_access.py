@@ -211,3 +211,51 @@ def test_the_command_palette_finds_clients_and_never_another_studios(world, stud
     assert "The Night Owls" in found_a and "Night Shift Of B" not in found_a
     assert "Night Shift Of B" in found_b and "The Night Owls" not in found_b
     assert refused(clients["anonymous"].get("/admin/search/?s=night"))
+
+
+def _session_form(objects, day: str, start: str, end: str, weeks: int = 1) -> dict:
+    return {
+        "client": objects["client"].pk,
+        "room": objects["room"].pk,
+        "start_0": day,
+        "start_1": start,
+        "end_0": day,
+        "end_1": end,
+        "engineers": [objects["engineer"].pk],
+        "status": "confirmed",
+        "weeks": weeks,
+        "notes": "",
+        "recall_notes": "",
+    }
+
+
+def test_staff_book_a_session_from_the_admin_form(world):
+    clients, objects, studio = world
+
+    response = clients["engineer"].post(
+        "/admin/studio/session/add/",
+        _session_form(objects, "2026-12-08", "10:00", "13:00", weeks=3),
+    )
+
+    assert response.status_code == 302
+    with schema_context(studio.schema_name):
+        booked = Session.objects.exclude(pk=objects["session"].pk).order_by("start")
+        assert booked.count() == 3
+        assert booked[0].start == paris(2026, 12, 8, 10)
+        assert list(booked[0].engineers.all()) == [objects["engineer"]]
+
+
+def test_a_refused_booking_comes_back_as_a_form_error_and_writes_nothing(world):
+    clients, objects, studio = world
+    existing = objects["session"]
+
+    response = clients["owner"].post(
+        "/admin/studio/session/add/", _session_form(objects, "2026-12-01", "12:00", "14:00")
+    )
+
+    assert response.status_code == 200
+    assert f"Live Room is already booked on Tue 01 Dec 10:00–13:00 by Session #{existing.pk}" in (
+        response.text
+    )
+    with schema_context(studio.schema_name):
+        assert Session.objects.count() == 1
