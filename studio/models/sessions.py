@@ -127,54 +127,50 @@ class Session(models.Model):
         return (self.end - self.start).total_seconds() / 3600
 
 
-class SessionEngineer(models.Model):
-    """An engineer on a session. start/end/active mirror the session so PostgreSQL can refuse
-    an engineer in two places at once; only the booking services write them."""
+class Reservation(models.Model):
+    """Something a session holds (an engineer, a piece of gear). start/end/active mirror the
+    session so PostgreSQL can refuse the same resource in two places at once; only the booking
+    services write them."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="crew")
-    engineer = models.ForeignKey(Engineer, on_delete=models.PROTECT, related_name="bookings")
     start = models.DateTimeField()
     end = models.DateTimeField()
     active = models.BooleanField(default=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["session", "engineer"], name="session_engineer_once"),
+        abstract = True
+
+    @staticmethod
+    def constraints_for(resource: str, *, name: str) -> list:
+        return [
+            models.UniqueConstraint(fields=["session", resource], name=f"session_{resource}_once"),
             ExclusionConstraint(
-                name="engineer_no_double_booking",
+                name=name,
                 expressions=[
-                    (SameId("engineer_id"), RangeOperators.OVERLAPS),
+                    (SameId(f"{resource}_id"), RangeOperators.OVERLAPS),
                     (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
                 ],
                 condition=models.Q(active=True),
             ),
         ]
+
+
+class SessionEngineer(Reservation):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="crew")
+    engineer = models.ForeignKey(Engineer, on_delete=models.PROTECT, related_name="bookings")
+
+    class Meta:
+        constraints = Reservation.constraints_for("engineer", name="engineer_no_double_booking")
 
     def __str__(self) -> str:
         return f"{self.engineer} on session #{self.session_id}"
 
 
-class SessionEquipment(models.Model):
-    """A piece of gear reserved for a session, mirrored like SessionEngineer."""
-
+class SessionEquipment(Reservation):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="gear")
     equipment = models.ForeignKey(Equipment, on_delete=models.PROTECT, related_name="bookings")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    active = models.BooleanField(default=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["session", "equipment"], name="session_equipment_once"),
-            ExclusionConstraint(
-                name="equipment_no_double_booking",
-                expressions=[
-                    (SameId("equipment_id"), RangeOperators.OVERLAPS),
-                    (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
-                ],
-                condition=models.Q(active=True),
-            ),
-        ]
+        constraints = Reservation.constraints_for("equipment", name="equipment_no_double_booking")
 
     def __str__(self) -> str:
         return f"{self.equipment} for session #{self.session_id}"
