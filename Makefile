@@ -18,6 +18,7 @@ run: setup
 	@$(PY) -m siteconf.devserver run
 
 test: setup
+	@bin/ensure-chromium
 	@$(PY) -m siteconf.devserver test $(ARGS)
 
 bench: setup
@@ -56,5 +57,5 @@ clean-db:
 	rm -rf .pgdata
 
 screenshots: setup
-	@command -v chromium >/dev/null 2>&1 || { echo "Needs Debian's chromium: apt-get install chromium"; exit 1; }
+	@bin/ensure-chromium
 	@$(PY) bin/screenshots

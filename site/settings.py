@@ -211,6 +211,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Both admins live at /admin/ on their own host; after signing in, that is where people go.
+LOGIN_REDIRECT_URL = "/admin/"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

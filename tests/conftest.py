@@ -39,8 +39,22 @@ PLATFORM_HOST = "localhost"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb
+):
+    """The test database, always created (pytest-django would skip it when no collected test
+    carries the django_db mark, and the race and browser tests, which commit for real, do not
+    carry it), then the platform, the template and studios A and B."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={"default"},
+            keepdb=django_db_keepdb and not django_db_createdb,
+        )
+        assert connection.settings_dict["NAME"].startswith("test_"), "not the test database"
         platform_tenant_ensure()
         template_ensure()
         for cast in (STUDIO_A, STUDIO_B):
@@ -51,6 +65,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 owner_password=cast.owner_password,
             )
         connection.set_schema_to_public()
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            # Threads of the race and browser tests may still hold idle connections.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)
