@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -193,29 +193,54 @@ def _write_reservations(
     )
 
 
+DEADLOCK = "40P01"
+SAVE_ATTEMPTS = 5
+
+
+def _is_deadlock(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == DEADLOCK
+
+
 def _save(session: Session, engineers: list[Engineer], equipment: list[Equipment]) -> None:
     """Write the session and its reservations; a constraint violation (a concurrent booking
-    won the slot) becomes the same BookingConflict a pre-check would have raised."""
-    try:
-        with transaction.atomic():
-            session.full_clean(
-                exclude=["blocked_until", "engineers", "equipment"], validate_constraints=False
+    won the slot) becomes the same BookingConflict a pre-check would have raised.
+
+    Two transactions inserting overlapping rows each wait for the other to finish checking the
+    exclusion constraint, and PostgreSQL breaks that cycle by aborting one with a deadlock
+    error. The aborted insert is simply tried again: by then the other booking has committed
+    (or rolled back) and the constraint gives a clean answer."""
+    creating = session.pk is None
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        if creating:
+            # A rolled-back attempt may have given the instance a primary key already.
+            session.pk, session._state.adding = None, True
+        try:
+            with transaction.atomic():
+                session.full_clean(
+                    exclude=["blocked_until", "engineers", "equipment"],
+                    validate_constraints=False,
+                )
+                session.save()
+                _write_reservations(session, engineers, equipment)
+            return
+        except OperationalError as exc:
+            if not _is_deadlock(exc) or attempt == SAVE_ATTEMPTS:
+                raise
+        except IntegrityError as exc:
+            if creating:
+                session.pk, session._state.adding = None, True
+            _check_conflicts(
+                room=session.room,
+                start=session.start,
+                end=session.end,
+                blocked_until=session.blocked_until,
+                engineers=engineers,
+                equipment=equipment,
+                exclude_id=session.pk,
             )
-            session.save()
-            _write_reservations(session, engineers, equipment)
-    except IntegrityError as exc:
-        _check_conflicts(
-            room=session.room,
-            start=session.start,
-            end=session.end,
-            blocked_until=session.blocked_until,
-            engineers=engineers,
-            equipment=equipment,
-            exclude_id=session.pk,
-        )
-        # Not an overlap after all: still refuse cleanly, naming the rule that was broken.
-        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-        raise StudioError(REFUSED_BY_DATABASE.format(rule=constraint or "a data rule")) from exc
+            # Not an overlap after all: still refuse cleanly, naming the rule that was broken.
+            constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+            raise StudioError(REFUSED_BY_DATABASE.format(rule=constraint or "a data rule")) from exc
 
 
 def _prepare(

@@ -140,3 +140,46 @@ def test_a_room_out_of_use_cannot_be_booked(room, client):
 
     with pytest.raises(StudioError, match="Live Room is not in use"):
         book(room, client, paris(2026, 12, 1, 10))
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def test_an_insert_aborted_by_a_deadlock_is_tried_again(room, client, monkeypatch):
+    from django.db import OperationalError
+
+    from studio.services import sessions as booking
+
+    real = booking._write_reservations
+    calls = []
+
+    def deadlock_once(session, engineers, equipment):
+        calls.append(session.pk)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected") from _Deadlock()
+        return real(session, engineers, equipment)
+
+    monkeypatch.setattr(booking, "_write_reservations", deadlock_once)
+
+    session = book(room, client, paris(2026, 12, 1, 10), engineers=[EngineerFactory()])
+
+    assert len(calls) == 2
+    assert Session.objects.get() == session
+    assert SessionEngineer.objects.get().session == session
+
+
+def test_other_database_errors_are_not_retried(room, client, monkeypatch):
+    from django.db import OperationalError
+
+    from studio.services import sessions as booking
+
+    def broken(session, engineers, equipment):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(booking, "_write_reservations", broken)
+
+    with pytest.raises(OperationalError):
+        book(room, client, paris(2026, 12, 1, 10))
+
+    assert Session.objects.count() == 0
