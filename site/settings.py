@@ -134,12 +134,24 @@ WSGI_APPLICATION = "siteconf.wsgi.application"
 ASGI_APPLICATION = "siteconf.asgi.application"
 
 
+def _embedded_database_url() -> str:
+    """The project-local PostgreSQL that `make run` starts, for `manage.py` run by hand.
+
+    Its socket directory is read from the server's pid file when it is running; commands that
+    need no database (makemigrations --check, check) work even when it is not."""
+    from siteconf.devserver import EMBEDDED_DB_NAME, PGDATA
+
+    socket_dir = PGDATA
+    pid_file = PGDATA / "postmaster.pid"
+    if pid_file.exists():
+        lines = pid_file.read_text().splitlines()
+        if len(lines) > 4 and lines[4].strip():
+            socket_dir = Path(lines[4].strip())
+    return f"postgres://postgres@/{EMBEDDED_DB_NAME}?host={socket_dir}"
+
+
 def _database_from_url(url: str) -> dict:
-    if not url:
-        raise ImproperlyConfigured(
-            "DATABASE_URL is not set. Start the project with `make run` (it starts an embedded "
-            "PostgreSQL), or point DATABASE_URL at a PostgreSQL 15+ server."
-        )
+    url = url or _embedded_database_url()
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     # A unix-socket URL (postgres://user@/db?host=/path) arrives as OPTIONS["host"].
     socket_dir = config.get("OPTIONS", {}).pop("host", None)
