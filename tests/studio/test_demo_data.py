@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django_tenants.utils import schema_context
 
-from studio.demo_data import ACCOUNTANT_PASSWORD, ENGINEER_PASSWORD, demo_fill
+from studio.demo import ACCOUNTANT_PASSWORD, ENGINEER_PASSWORD, demo_fill
 from studio.models import (
     Client,
     Engineer,

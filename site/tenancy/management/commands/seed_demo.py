@@ -14,7 +14,7 @@ from siteconf.tenancy.services.provisioning import (
     studio_provision,
     template_ensure,
 )
-from studio.demo_data import demo_fill
+from studio.demo import demo_fill
 
 
 class Command(BaseCommand):
