@@ -9,9 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from studio.models import (
-    Equipment,
-)
+from studio.models import Equipment
 
 ENGINEER_PASSWORD = "demo-engineer-2026"
 ACCOUNTANT_PASSWORD = "demo-accountant-2026"
