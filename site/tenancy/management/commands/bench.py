@@ -26,7 +26,7 @@ BENCHES = {
 
 
 class Command(BaseCommand):
-    help = "Measure the platform's performance figures and print them (see QUALITY.md)."
+    help = "Measure the platform's performance figures and print them as a table."
 
     def add_arguments(self, parser):
         parser.add_argument("--json", dest="json_path", help="Also write the figures to this file.")
