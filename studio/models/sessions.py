@@ -8,7 +8,7 @@ message that names the conflicting session.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -21,6 +21,20 @@ from studio.models.db import SameId, TsTzRange
 from studio.models.equipment import Equipment
 from studio.models.rooms import Room
 from studio.models.staff import Engineer
+
+
+def overlapping(start: datetime, end: datetime) -> models.Q:
+    """Rows whose [start, end) meets [start, end), written so PostgreSQL can walk the index on
+    `start`: a row cannot start earlier than MAX_SESSION before the window."""
+    return models.Q(start__lt=end, start__gt=start - MAX_SESSION, end__gt=start)
+
+
+class SessionQuerySet(models.QuerySet):
+    def active(self) -> SessionQuerySet:
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def overlapping(self, start: datetime, end: datetime) -> SessionQuerySet:
+        return self.filter(overlapping(start, end))
 
 
 class SessionSeries(models.Model):
@@ -84,6 +98,8 @@ class Session(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from studio.models import Client, Session, SessionEngineer
-from studio.models.sessions import ACTIVE_STATUSES, MAX_SESSION
+from studio.models.sessions import overlapping
 
 EDITABLE = {Session.Status.REQUESTED, Session.Status.CONFIRMED}
 
@@ -20,9 +20,8 @@ def calendar_events(*, start: datetime, end: datetime, room_id: int | None = Non
 
     Read as plain rows, not model instances: a busy week of a large studio has hundreds of
     sessions and this feed is fetched on every calendar navigation."""
-    window = {"start__lt": end, "start__gt": start - MAX_SESSION, "end__gt": start}
-    sessions = Session.objects.filter(status__in=ACTIVE_STATUSES, **window).order_by("start")
-    crew = SessionEngineer.objects.filter(active=True, **window)
+    sessions = Session.objects.active().overlapping(start, end).order_by("start")
+    crew = SessionEngineer.objects.filter(overlapping(start, end), active=True)
     if room_id:
         sessions = sessions.filter(room_id=room_id)
         crew = crew.filter(session__room_id=room_id)

@@ -25,9 +25,7 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def _today(today: date):
     start, end = _day_bounds(today)
-    return Session.objects.filter(
-        status__in=ACTIVE_STATUSES, start__lt=end, start__gt=start - MAX_SESSION, end__gt=start
-    )
+    return Session.objects.active().overlapping(start, end)
 
 
 def sessions_today(*, today: date, limit: int) -> list[Session]:
