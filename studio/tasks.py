@@ -29,3 +29,12 @@ def owner_welcome_send(user_id: int) -> str:
         recipient_list=[user.email],
     )
     return user.email
+
+
+@tenant_task
+def import_job_task(job_id: str) -> str:
+    """Run an import job's current phase (preview or import) on the worker."""
+    from studio.services.imports import import_job_run
+
+    job = import_job_run(job_id=job_id)
+    return f"{job.status}: {job.filename}" if job else "already taken"

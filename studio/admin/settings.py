@@ -26,7 +26,16 @@ class StudioSettingsAdmin(AuditedModelAdmin):
     fieldsets = [
         (
             "Studio",
-            {"fields": ["legal_name", "address", "timezone", "currency", "default_tax_rate"]},
+            {
+                "fields": [
+                    "legal_name",
+                    "address",
+                    "timezone",
+                    "currency",
+                    "default_tax_rate",
+                    "locale",
+                ]
+            },
         ),
         (
             "Booking rules",

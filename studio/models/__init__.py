@@ -1,6 +1,7 @@
 from studio.models.audit import AuditEntry
 from studio.models.clients import Client
 from studio.models.equipment import Equipment, MaintenanceEntry
+from studio.models.imports import ImportJob
 from studio.models.rooms import Room, RoomPeakRate
 from studio.models.sessions import Session, SessionEngineer, SessionEquipment, SessionSeries
 from studio.models.settings import CancellationTier, OpeningHours, StudioSettings
@@ -12,6 +13,7 @@ __all__ = [
     "Client",
     "Engineer",
     "Equipment",
+    "ImportJob",
     "MaintenanceEntry",
     "OpeningHours",
     "Room",

@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from studio.imports.values import LOCALE_CHOICES
+
 CURRENCIES = [
     ("EUR", "EUR — euro"),
     ("USD", "USD — US dollar"),
@@ -61,6 +63,13 @@ class StudioSettings(models.Model):
         _("deposit (%)"), max_digits=5, decimal_places=2, default=30, validators=PERCENT
     )
     approval_required = models.BooleanField(_("online bookings need approval"), default=False)
+    locale = models.CharField(
+        _("dates and numbers"),
+        max_length=5,
+        choices=LOCALE_CHOICES,
+        default="en-GB",
+        help_text=_("How imported files write dates (31/12 or 12/31) and decimals (1.5 or 1,5)."),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("studio settings")

@@ -256,15 +256,17 @@ def _prepare(
     _check_resources(room, engineers, equipment)
     session.room, session.start, session.end = room, start, end
     session.blocked_until = end + timedelta(minutes=room.buffer_minutes)
-    _check_conflicts(
-        room=room,
-        start=start,
-        end=end,
-        blocked_until=session.blocked_until,
-        engineers=engineers,
-        equipment=equipment,
-        exclude_id=session.pk,
-    )
+    # A cancelled or no-show session (history brought in by an import) holds nothing.
+    if session.status in ACTIVE_STATUSES:
+        _check_conflicts(
+            room=room,
+            start=start,
+            end=end,
+            blocked_until=session.blocked_until,
+            engineers=engineers,
+            equipment=equipment,
+            exclude_id=session.pk,
+        )
     session.price = room_price(room=room, start=start, end=end)
     session.currency = studio_settings_get().currency
     session.deposit_due = _deposit(session.price)

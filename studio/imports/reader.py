@@ -1,0 +1,200 @@
+"""Turn an uploaded file into a header and rows, whatever tool saved it.
+
+CSV: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), otherwise
+Windows-1252, which is what Excel on Windows writes and a superset of Latin-1 for letters.
+The delimiter (comma, semicolon, tab or pipe) is the one that splits the first lines into the
+same number of cells. XLSX: the first worksheet, read in streaming mode.
+
+Line numbers are the ones the user sees in their spreadsheet: the header is line 1 when it is
+the first line. Blank rows are skipped but keep their number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+MAX_BYTES = 50 * 1024 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls, .doc, ...
+
+
+class TableError(Exception):
+    """The file as a whole cannot be read; nothing in it was looked at further."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    header_line: int
+    rows: list[tuple[int, list[Any]]]  # (line number, cells)
+    format: str  # "csv" or "xlsx"
+    encoding: str = ""
+    delimiter: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.format == "xlsx":
+            return "Excel workbook (first sheet)"
+        return (
+            f"CSV, {self.encoding}, {DELIMITER_NAMES.get(self.delimiter, self.delimiter)}-separated"
+        )
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    if not data or not data.strip():
+        raise TableError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise TableError(
+            f"The file is {len(data) // (1024 * 1024)} MB; the limit is "
+            f"{MAX_BYTES // (1024 * 1024)} MB. Split it into several files."
+        )
+    if data.startswith(XLSX_MAGIC):
+        return _read_xlsx(data)
+    if data.startswith(OLE_MAGIC):
+        raise TableError(
+            "This looks like an old Excel .xls file. Open it and save it as .xlsx or CSV, "
+            "then import that."
+        )
+    text, encoding = _decode(data)
+    return _read_csv(text, encoding)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "UTF-8 with BOM"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise TableError(
+                "The file claims to be UTF-16 text but is not readable as such."
+            ) from exc
+    head = data[:65536]
+    if b"\x00" in head or _looks_binary(head):
+        raise TableError(
+            "This file is not a spreadsheet: save it as CSV (comma or semicolon separated) "
+            "or as an Excel .xlsx workbook."
+        )
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Control bytes other than tab, CR, LF and form feed do not occur in spreadsheets saved as
+    text; a PDF, an image or an archive has plenty of them."""
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return control > max(4, len(head) // 200)
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", -1.0
+    for candidate in DELIMITERS:
+        counts = [len(next(csv.reader([line], delimiter=candidate))) for line in lines]
+        header = counts[0]
+        if header < 2:
+            continue
+        # Share of lines that split into as many cells as the header does.
+        score = sum(1 for c in counts if c == header) / len(counts) + header / 1000
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _read_csv(text: str, encoding: str) -> Table:
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers: list[str] | None = None
+    header_line = 0
+    rows: list[tuple[int, list[Any]]] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if headers is None:
+                headers, header_line = [c.strip() for c in cells], line
+                continue
+            rows.append((line, cells))
+    except csv.Error as exc:
+        raise TableError(
+            f"Line {reader.line_num}: the file cannot be read as CSV ({exc})."
+        ) from exc
+    if headers is None:
+        raise TableError("The file is empty.")
+    if len(headers) == 1 and len(headers[0]) > 200:
+        raise TableError(
+            "This file is not a spreadsheet: its first line is not a row of column names."
+        )
+    return Table(headers, header_line, rows, "csv", encoding=encoding, delimiter=delimiter)
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableError(
+            "This file is a ZIP archive but not an Excel workbook that can be read. "
+            "Save it again as .xlsx or CSV."
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        headers: list[str] | None = None
+        header_line = 0
+        rows: list[tuple[int, list[Any]]] = []
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_xlsx_cell(v) for v in values]
+            if not any(c != "" for c in cells):
+                continue
+            if headers is None:
+                headers, header_line = [str(c).strip() for c in cells], line
+                continue
+            rows.append((line, cells))
+    finally:
+        workbook.close()
+    if headers is None:
+        raise TableError("The workbook's first sheet is empty.")
+    # Excel often reports trailing formatted-but-empty columns; drop unnamed ones at the end.
+    while headers and headers[-1] == "":
+        headers.pop()
+    notes = []
+    if len(workbook.sheetnames) > 1:
+        notes.append(f"Only the first sheet (“{workbook.sheetnames[0]}”) was read.")
+    return Table(headers, header_line, rows, "xlsx", notes=notes)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """Keep typed values Excel already parsed (numbers, dates); text is stripped later."""
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date, time, int, float, bool)):
+        return value
+    return str(value)
