@@ -7,11 +7,14 @@ test runs inside a transaction that is rolled back, with the connection back on 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from siteconf.tenancy.models import Studio
 from siteconf.tenancy.services.provisioning import (
@@ -32,6 +35,8 @@ class Cast:
     def host(self) -> str:
         return f"{self.slug}.localhost"
 
+
+PARIS = ZoneInfo("Europe/Paris")
 
 STUDIO_A = Cast("studio-a", "Studio A", "owner@studio-a.example", "a-owner-Passw0rd!")
 STUDIO_B = Cast("studio-b", "Studio B", "owner@studio-b.example", "b-owner-Passw0rd!")
@@ -113,3 +118,10 @@ def client_b(db) -> Client:
 @pytest.fixture
 def platform_client(db) -> Client:
     return client_for(PLATFORM_HOST)
+
+
+@pytest.fixture
+def in_studio_a(studio_a):
+    """Run the test inside studio A's schema, in the studio's time zone (Europe/Paris)."""
+    with schema_context(studio_a.schema_name), timezone.override(PARIS):
+        yield studio_a

@@ -38,7 +38,7 @@ class CellError:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
     line: int
     values: dict[str, Any]
@@ -144,22 +144,34 @@ class ImportReport:
 
 def _parse_rows(table, match: HeaderMatch, ctx: ImportContext) -> list[ImportRow]:
     width = len(table.headers)
-    mapped = list(match.by_index.items())
+    mapped = [(index, column.key, column.parse) for index, column in match.by_index.items()]
     rows = []
     for line, cells in table.rows:
-        raw = {column.key: text(cells[i]) if i < len(cells) else "" for i, column in mapped}
-        row = ImportRow(line=line, values={}, raw=raw)
-        if len(cells) > width and any(text(c) for c in cells[width:]):
+        count = len(cells)
+        row = ImportRow(line=line, values={}, raw={})
+        if count > width and any(text(c) for c in cells[width:]):
             row.fail(
-                f"This line has {len(cells)} cells but the header names {width} columns; "
+                f"This line has {count} cells but the header names {width} columns; "
                 "check for an unquoted delimiter in a value."
             )
-        for index, column in mapped:
-            cell = cells[index] if index < len(cells) else ""
+        values, raw = row.values, row.raw
+        for index, key, parse in mapped:
+            cell = cells[index] if index < count else ""
+            if cell.__class__ is str:
+                clean = cell.strip()
+                if clean.startswith("'"):
+                    clean = text(clean)
+                typed = clean
+            else:
+                clean, typed = text(cell), cell  # XLSX numbers and dates reach the parser as such
+            raw[key] = clean
+            if parse is None:
+                values[key] = clean
+                continue
             try:
-                row.values[column.key] = column.parse(cell, ctx) if column.parse else text(cell)
+                values[key] = parse(typed, ctx)
             except ValueProblem as exc:
-                row.fail(exc.message, column.key)
+                row.fail(exc.message, key)
         rows.append(row)
     return rows
 

@@ -133,7 +133,7 @@ def _read_csv(text: str, encoding: str) -> Table:
     try:
         for cells in reader:
             line = reader.line_num
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
             if headers is None:
                 headers, header_line = [c.strip() for c in cells], line

@@ -84,6 +84,11 @@ def fold(text: str) -> str:
 def text(value: Any) -> str:
     """A cell as clean text: numbers Excel stored as floats lose their ".0", a formula guard
     apostrophe added by our exports is taken off."""
+    if type(value) is str:
+        result = value.strip()
+        if len(result) > 1 and result[0] == "'" and result[1] in FORMULA_TRIGGERS:
+            return result[1:]
+        return result
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -267,22 +272,41 @@ def parse_datetime(value: Any, locale: Locale, tz) -> datetime | None:
 def parse_list(value: Any, locale: Locale) -> list[str]:
     """Tags and similar: comma, semicolon or pipe separated; blanks and repeats dropped."""
     raw = text(value)
+    if not raw:
+        return []
     seen: list[str] = []
-    for part in re.split(r"[,;|]", raw):
+    for part in raw.replace(";", ",").replace("|", ",").split(","):
         part = part.strip()
         if part and part not in seen:
             seen.append(part)
     return seen
 
 
+def choice_parser(choices, what: str):
+    """A parser for one set of choices: the stored value or the label, forgiving case and
+    accents. The lookup table is built once, not per cell."""
+    table: dict[str, str] | None = None
+
+    def parse(value: Any, locale: Any = None) -> str | None:
+        nonlocal table
+        if table is None:
+            table = {}
+            for key, label in choices:
+                for name in (str(key), str(label)):
+                    table.setdefault(name, key)
+                    table.setdefault(fold(name), key)
+        raw = text(value)
+        if not raw:
+            return None
+        # Exact spellings first: folding accents costs more than the whole lookup.
+        found = table.get(raw) or table.get(raw.casefold()) or table.get(fold(raw))
+        if found is None:
+            allowed = ", ".join(str(label) for _, label in choices)
+            raise ValueProblem(f"“{raw}” is not a {what}. Use one of: {allowed}.")
+        return found
+
+    return parse
+
+
 def match_choice(value: Any, choices, what: str) -> str | None:
-    """A choice by its stored value or its label, forgiving case and accents."""
-    raw = text(value)
-    if not raw:
-        return None
-    wanted = fold(raw)
-    for key, label in choices:
-        if wanted in (fold(str(key)), fold(str(label))):
-            return key
-    allowed = ", ".join(str(label) for _, label in choices)
-    raise ValueProblem(f"“{raw}” is not a {what}. Use one of: {allowed}.")
+    return choice_parser(choices, what)(value)

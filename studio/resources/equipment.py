@@ -113,6 +113,7 @@ class EquipmentResource(ModelRowsResource):
     def existing(self, rows: list[ImportRow], ctx: ImportContext) -> list[Equipment | None]:
         from studio.resources.base import by_id
 
+        self._rooms()  # loaded now: no query may run while new rows stream in
         by_pk = by_id(rows, Equipment, "piece of equipment")
         by_serial = {
             (fold(e.make), fold(e.model), fold(e.serial)): e
@@ -137,7 +138,7 @@ class EquipmentResource(ModelRowsResource):
             result.append(match)
         return result
 
-    def after_write(self, created: list, updated: list[tuple], ctx: ImportContext) -> None:
+    def after_write(self, updated: list[tuple], ctx: ImportContext) -> None:
         for obj, changes in updated:
             if "status" in changes:
                 previous, wanted = changes["status"]

@@ -15,8 +15,8 @@ from studio.imports.columns import Column
 from studio.imports.engine import NEW, SKIP, UPDATE, ImportContext, ImportRow
 from studio.imports.values import (
     ValueProblem,
+    choice_parser,
     fold,
-    match_choice,
     parse_date,
     parse_datetime,
     parse_decimal,
@@ -30,6 +30,7 @@ from studio.services.errors import BookingConflict, StudioError
 from studio.services.sessions import session_create, session_update
 
 MOMENT = "%Y-%m-%d %H:%M"
+STATUS = choice_parser(Session.Status.choices, "session status")
 
 
 class LocalTimeWidget(PlainWidget):
@@ -72,7 +73,7 @@ class SessionResource(StudioResource):
             "status",
             "Status",
             ("State", "Statut"),
-            parse=lambda v, c: match_choice(v, Session.Status.choices, "session status"),
+            parse=lambda v, c: STATUS(v),
         ),
         Column("notes", "Notes", ("Comments", "Remarks")),
         Column("recall_notes", "Recall notes", ("Recall", "Setup notes")),

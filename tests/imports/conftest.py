@@ -6,10 +6,16 @@ import pytest
 from django.db import connection
 
 from studio.services.imports import import_file
-from tests.studio.conftest import in_studio_a  # noqa: F401  (shared fixture)
 
-TABLES = ("studio_client", "studio_room", "studio_engineer", "studio_equipment",
-          "studio_maintenanceentry", "studio_session", "studio_sessionengineer")
+TABLES = (
+    "studio_client",
+    "studio_room",
+    "studio_engineer",
+    "studio_equipment",
+    "studio_maintenanceentry",
+    "studio_session",
+    "studio_sessionengineer",
+)
 
 
 def fingerprint() -> dict[str, str]:
@@ -18,7 +24,7 @@ def fingerprint() -> dict[str, str]:
     with connection.cursor() as cursor:
         for table in TABLES:
             cursor.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "  # noqa: S608
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "
                 f"FROM {table} t"
             )
             count, digest = cursor.fetchone()

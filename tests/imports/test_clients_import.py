@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 GOOD = (
     "Name,E-mail,Phone,Country,Type,Tags\n"
-    "Ana Lopez,ana@example.com,+34 600 000 000,es,Artist,\"jazz, vocals\"\n"
+    'Ana Lopez,ana@example.com,+34 600 000 000,es,Artist,"jazz, vocals"\n'
     "The Night Owls,owls@example.com,,GB,band,rock\n"
 )
 
@@ -26,7 +26,10 @@ def test_a_clean_file_creates_every_client(in_studio_a):
     assert report.committed and report.counts == {"new": 2, "update": 0, "skip": 0, "invalid": 0}
     ana = Client.objects.get(email="ana@example.com")
     assert (ana.phone, ana.country, ana.kind, ana.tags) == (
-        "+34 600 000 000", "ES", "artist", ["jazz", "vocals"],
+        "+34 600 000 000",
+        "ES",
+        "artist",
+        ["jazz", "vocals"],
     )
     assert Client.objects.get(email="owls@example.com").kind == "band"
     entry = AuditEntry.objects.get(action="client.imported")
@@ -116,15 +119,20 @@ def test_invalid_values_give_line_column_value_and_message(unchanged):
     assert errors_of(report) == [
         (2, "Email", "not-an-email", "Enter a valid email address."),
         (3, "Name", "", "This field cannot be blank."),
-        (4, "Type", "orchestra",
-         "“orchestra” is not a client type. Use one of: Artist, Band, Label, Company."),
+        (
+            4,
+            "Type",
+            "orchestra",
+            "“orchestra” is not a client type. Use one of: Artist, Band, Label, Company.",
+        ),
         (5, "Country", "FRANCE", "Ensure this value has at most 2 characters (it has 6)."),
     ]
 
 
 def test_skip_invalid_imports_the_valid_rows_only(in_studio_a):
     report = run(
-        "clients", "Name,Email\nAna,ana@example.com\nBad,nope\nCy,cy@example.com\n",
+        "clients",
+        "Name,Email\nAna,ana@example.com\nBad,nope\nCy,cy@example.com\n",
         skip_invalid=True,
     )
     assert report.committed and report.counts == {"new": 2, "update": 0, "skip": 0, "invalid": 1}

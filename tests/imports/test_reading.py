@@ -180,7 +180,12 @@ def test_a_moment_without_offset_is_the_studios_wall_clock():
 
 def test_yes_and_no_in_several_languages():
     assert [parse_bool(v, UK) for v in ("Yes", "oui", "x", "0", "Non", "")] == [
-        True, True, True, False, False, None,
+        True,
+        True,
+        True,
+        False,
+        False,
+        None,
     ]
 
 

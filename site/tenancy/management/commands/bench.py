@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from siteconf.bench import backoffice, tenancy
+from siteconf.bench import backoffice, imports, tenancy
 
 BENCHES = {
     "provisioning": lambda opts, progress: tenancy.bench_provisioning(
@@ -22,6 +22,7 @@ BENCHES = {
     "backoffice": lambda opts, progress: backoffice.bench_backoffice(
         clients=opts["clients"], sessions=opts["sessions"], repeat=opts["repeat"], progress=progress
     ),
+    "import": lambda opts, progress: imports.bench_import(rows=opts["rows"], progress=progress),
 }
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=100_000)
         parser.add_argument("--sessions", type=int, default=300_000)
         parser.add_argument("--repeat", type=int, default=30, help="Requests per page.")
+        parser.add_argument("--rows", type=int, default=100_000, help="Client rows to import.")
 
     def handle(self, *args, **opts):
         selected = [name.strip() for name in opts["only"].split(",") if name.strip()]
