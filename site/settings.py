@@ -50,6 +50,7 @@ SHARED_APPS = [
     "unfold.contrib.filters",
     "unfold.contrib.forms",
     "unfold.contrib.inlines",
+    "unfold.contrib.import_export",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.admin",
@@ -71,6 +72,7 @@ SHARED_APPS = [
     "taggit",
     "cms",
     "django_q",
+    "import_export",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

@@ -10,7 +10,9 @@ from unfold.decorators import display
 from studio.admin.base import AuditedModelAdmin, LargeTablePaginator
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
+from studio.admin.transfer import TransferMixin
 from studio.models import Client, Session
+from studio.resources import ClientResource
 from studio.selectors.clients import client_totals
 from studio.selectors.settings import studio_settings_get
 
@@ -42,7 +44,8 @@ class ClientSessionInline(TabularInline):
 
 
 @admin.register(Client, site=studio_admin_site)
-class ClientAdmin(MoneyVisibilityMixin, AuditedModelAdmin):
+class ClientAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
+    resource_classes = [ClientResource]
     list_display = ["name", "artist_name", "kind", "email", "phone", "country", "no_show_badge"]
     list_filter = ["kind", "terms"]
     search_fields = ["name", "artist_name", "email", "phone"]

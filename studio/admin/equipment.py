@@ -12,7 +12,9 @@ from unfold.decorators import display
 from studio.admin.base import AuditedModelAdmin
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
+from studio.admin.transfer import TransferMixin
 from studio.models import Equipment, MaintenanceEntry
+from studio.resources import EquipmentResource
 from studio.services.equipment import equipment_status_set
 
 STATUS_COLOURS = {
@@ -31,7 +33,8 @@ class MaintenanceInline(TabularInline):
 
 
 @admin.register(Equipment, site=studio_admin_site)
-class EquipmentAdmin(MoneyVisibilityMixin, AuditedModelAdmin):
+class EquipmentAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
+    resource_classes = [EquipmentResource]
     list_display = [
         "__str__",
         "category",

@@ -5,6 +5,14 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from studio.resources import RESOURCES
+
+
+def can_import(user, key: str) -> bool:
+    from studio.admin.imports import can_import as allowed
+
+    return allowed(user, key)
+
 
 def _can(perm: str):
     return lambda request: request.user.has_perm(perm)
@@ -67,6 +75,14 @@ def sidebar(request) -> list[dict]:
                     "admin:studio_studiosettings_changelist",
                     "studio.view_studiosettings",
                 ),
+                {
+                    "title": _("Import data"),
+                    "icon": "upload_file",
+                    "link": reverse("admin:studio_import_index"),
+                    "permission": lambda request: any(
+                        can_import(request.user, key) for key in RESOURCES
+                    ),
+                },
                 _item(
                     _("Audit trail"),
                     "history",

@@ -8,7 +8,9 @@ from unfold.decorators import display
 from studio.admin.base import AuditedModelAdmin
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
+from studio.admin.transfer import TransferMixin
 from studio.models import Room, RoomPeakRate
+from studio.resources import RoomResource
 
 SWATCH = (
     '<span style="display:inline-block;width:14px;height:14px;border-radius:4px;'
@@ -22,7 +24,8 @@ class PeakRateInline(TabularInline):
 
 
 @admin.register(Room, site=studio_admin_site)
-class RoomAdmin(MoneyVisibilityMixin, AuditedModelAdmin):
+class RoomAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
+    resource_classes = [RoomResource]
     list_display = [
         "swatch",
         "name",

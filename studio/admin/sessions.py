@@ -23,8 +23,10 @@ from unfold.widgets import (
 from studio.admin.base import LargeTablePaginator, ServiceForm, ServiceModelAdmin
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
+from studio.admin.transfer import TransferMixin
 from studio.models import Engineer, Equipment, Session
 from studio.models.sessions import MAX_SESSION
+from studio.resources import SessionResource
 from studio.services import sessions as booking
 from studio.services.errors import StudioError
 
@@ -145,7 +147,8 @@ LIFECYCLE: dict[str, tuple[Callable, str]] = {
 
 
 @admin.register(Session, site=studio_admin_site)
-class SessionAdmin(MoneyVisibilityMixin, ServiceModelAdmin):
+class SessionAdmin(TransferMixin, MoneyVisibilityMixin, ServiceModelAdmin):
+    resource_classes = [SessionResource]
     form = SessionForm
     list_display = ["when", "room", "client", "crew", "status_badge", "price", "gear_warning"]
     list_filter = [

@@ -18,9 +18,45 @@ class StudioAdminSite(UnfoldAdminSite):
     index_template = "studio/admin/index.html"
 
     def get_urls(self):
-        from studio.admin import calendar
+        from studio.admin import calendar, imports
 
         return [
+            path("import/", self.admin_view(imports.import_index), name="studio_import_index"),
+            path(
+                "import/samples/<str:name>",
+                self.admin_view(imports.import_sample),
+                name="studio_import_sample",
+            ),
+            path(
+                "import/<slug:key>/",
+                self.admin_view(imports.import_upload),
+                name="studio_import_upload",
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/",
+                self.admin_view(imports.import_job),
+                name="studio_import_job",
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/status/",
+                self.admin_view(imports.import_job_status),
+                name="studio_import_job_status",
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/go/",
+                self.admin_view(imports.import_job_go),
+                name="studio_import_job_go",
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/cancel/",
+                self.admin_view(imports.import_job_drop),
+                name="studio_import_job_cancel",
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/errors.csv",
+                self.admin_view(imports.import_job_errors),
+                name="studio_import_job_errors",
+            ),
             path("calendar/", self.admin_view(calendar.calendar_view), name="calendar"),
             path("calendar/feed/", self.admin_view(calendar.calendar_feed), name="calendar_feed"),
             path(

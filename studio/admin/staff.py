@@ -14,7 +14,9 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from studio.admin.base import AuditedModelAdmin, AuditMixin
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
+from studio.admin.transfer import TransferMixin
 from studio.models import Engineer
+from studio.resources import EngineerResource
 
 
 @admin.register(User, site=studio_admin_site)
@@ -51,7 +53,8 @@ class RoleAdmin(AuditMixin, BaseGroupAdmin, ModelAdmin):
 
 
 @admin.register(Engineer, site=studio_admin_site)
-class EngineerAdmin(MoneyVisibilityMixin, AuditedModelAdmin):
+class EngineerAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
+    resource_classes = [EngineerResource]
     list_display = ["name", "specialties", "hourly_rate", "user", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "specialties"]

@@ -282,19 +282,20 @@ def parse_list(value: Any, locale: Locale) -> list[str]:
     return seen
 
 
-def choice_parser(choices, what: str):
-    """A parser for one set of choices: the stored value or the label, forgiving case and
-    accents. The lookup table is built once, not per cell."""
+def choice_parser(choices, what: str, synonyms: dict[str, str] | None = None):
+    """A parser for one set of choices: the stored value, the label or a synonym (words other
+    tools use), forgiving case and accents. The lookup table is built once, not per cell."""
     table: dict[str, str] | None = None
 
     def parse(value: Any, locale: Any = None) -> str | None:
         nonlocal table
         if table is None:
             table = {}
-            for key, label in choices:
-                for name in (str(key), str(label)):
-                    table.setdefault(name, key)
-                    table.setdefault(fold(name), key)
+            names = [(str(k), k) for k, _ in choices] + [(str(label), k) for k, label in choices]
+            names += [(word, key) for word, key in (synonyms or {}).items()]
+            for name, key in names:
+                table.setdefault(name, key)
+                table.setdefault(fold(name), key)
         raw = text(value)
         if not raw:
             return None

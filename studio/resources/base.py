@@ -47,6 +47,12 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def neutralise_dataset(dataset) -> None:
+    """Neutralise every cell of a tablib Dataset in place (for CSV and XLSX files)."""
+    for index, row in enumerate(dataset._data):
+        dataset._data[index] = type(row)([neutralise(v) for v in row], row.tags)
+
+
 def first_message(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
@@ -81,12 +87,24 @@ class StudioResource(resources.ModelResource):
 
     # --- export -------------------------------------------------------------------------------
 
-    def export_safe(self, queryset=None) -> Any:
-        """The export as a tablib Dataset with formula-looking text neutralised (CSV, XLSX)."""
-        dataset = self.export(queryset=queryset)
-        for index, row in enumerate(dataset._data):
-            dataset._data[index] = type(row)([neutralise(v) for v in row], row.tags)
-        return dataset
+    # Columns shown only to staff who may see money (studio.view_money).
+    money_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, show_money: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.show_money = show_money
+
+    def get_export_fields(self, selected_fields=None):
+        fields = super().get_export_fields(selected_fields)
+        if self.show_money:
+            return fields
+        return [f for f in fields if f.attribute not in self.money_fields]
+
+    def get_user_visible_fields(self):
+        fields = super().get_user_visible_fields()
+        if self.show_money:
+            return fields
+        return [f for f in fields if f.attribute not in self.money_fields]
 
 
 MISSING, KEEP = object(), object()
@@ -185,10 +203,11 @@ class ModelRowsResource(StudioResource):
                     if streaming:
                         writer.add(values)
                     continue
+                # Python equality, so 40 and 40.00 are the same rate.
                 changes = {
                     k: [_plain(getattr(current, k)), _plain(v)]
                     for k, v in values.items()
-                    if _plain(getattr(current, k)) != _plain(v)
+                    if getattr(current, k) != v
                 }
                 if not changes:
                     row.action = SKIP
@@ -293,6 +312,8 @@ def _array_literal(items: list) -> str:
 
 def _copy_converter(field):
     """How a field's Python value is written in a COPY CSV cell; None for text, written as is."""
+    if field.is_relation:
+        return lambda v: None if v is None else str(getattr(v, "pk", v))
     if isinstance(field, ArrayField):
         return lambda v: None if v is None else _array_literal(v)
     if isinstance(field, models.BooleanField):

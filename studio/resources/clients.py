@@ -11,9 +11,30 @@ from studio.imports.values import choice_parser, parse_int, parse_list, text
 from studio.models import Client
 from studio.resources.base import ID_ALIASES, ModelRowsResource, by_id
 
+KIND_SYNONYMS = {
+    "artiste": "artist",
+    "solo": "artist",
+    "musician": "artist",
+    "musicien": "artist",
+    "group": "band",
+    "groupe": "band",
+    "gruppe": "band",
+    "grupo": "band",
+    "record label": "label",
+    "maison de disques": "label",
+    "société": "company",
+    "entreprise": "company",
+    "business": "company",
+    "agency": "company",
+    "agence": "company",
+    "firma": "company",
+    "empresa": "company",
+}
+TERMS_SYNONYMS = {"pay at booking": "independent", "30 days": "account", "po": "account"}
 
-def _choice(choices, what):
-    parse = choice_parser(choices, what)
+
+def _choice(choices, what, synonyms=None):
+    parse = choice_parser(choices, what, synonyms)
     return lambda value, ctx: parse(value) or ""
 
 
@@ -57,7 +78,7 @@ class ClientResource(ModelRowsResource):
             "kind",
             "Type",
             ("Kind", "Client type"),
-            parse=_choice(Client.Kind.choices, "client type"),
+            parse=_choice(Client.Kind.choices, "client type", KIND_SYNONYMS),
         ),
         Column("vat_number", "VAT number", ("VAT", "VAT ID", "Tax ID", "TVA", "USt-IdNr")),
         Column("tags", "Tags", ("Labels", "Genres"), parse=lambda v, c: parse_list(v, c.locale)),
@@ -65,7 +86,7 @@ class ClientResource(ModelRowsResource):
             "terms",
             "Terms",
             ("Payment terms",),
-            parse=_choice(Client.Terms.choices, "payment terms"),
+            parse=_choice(Client.Terms.choices, "payment terms", TERMS_SYNONYMS),
         ),
         Column("notes", "Notes", ("Comments", "Remarks", "Remarques", "Notizen")),
     )
@@ -106,6 +127,12 @@ class ClientResource(ModelRowsResource):
 
     def prepare(self, row: ImportRow, ctx: ImportContext) -> None:
         values = row.values
+        has = ctx.match.has if ctx.match else (lambda key: False)
+        if has("name") and has("first_name") and not has("last_name"):
+            # "Nom" beside "Prénom" (or Name beside First name) holds the family name.
+            values["name"] = " ".join(
+                p for p in (values.get("first_name"), values.get("name")) if p
+            )
         if not values.get("name"):
             joined = " ".join(
                 p for p in (values.get("first_name"), values.get("last_name")) if p

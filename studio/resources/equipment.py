@@ -31,6 +31,7 @@ class RoomNameWidget(PlainWidget):
 
 class EquipmentResource(ModelRowsResource):
     key = "equipment"
+    money_fields = ("purchase_price",)
     title = "Equipment"
     sample = "equipment.csv"
     import_columns = (
@@ -153,6 +154,7 @@ class EquipmentLabelWidget(PlainWidget):
 
 class MaintenanceResource(StudioResource):
     key = "maintenance"
+    money_fields = ("cost",)
     title = "Maintenance log"
     sample = "maintenance.csv"
     import_columns = (

@@ -18,6 +18,7 @@ class RoomResource(NameMatchedResource):
     key = "rooms"
     title = "Rooms"
     what = "room"
+    money_fields = ("hourly_rate",)
     sample = "rooms.csv"
     import_columns = (
         id_column(),

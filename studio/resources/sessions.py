@@ -47,11 +47,17 @@ class NamesWidget(PlainWidget):
 
 class SessionResource(StudioResource):
     key = "sessions"
+    money_fields = ("price",)
     title = "Sessions"
     sample = "sessions.csv"
     import_columns = (
         id_column(),
-        Column("client", "Client", ("Client name", "Artist", "Band", "Customer", "Name")),
+        Column(
+            "client",
+            "Client",
+            ("Client name", "Artist", "Artiste", "Band", "Groupe", "Customer", "Kunde", "Name"),
+            required=True,
+        ),
         Column("client_email", "Client e-mail", ("E-mail", "Email", "Client email")),
         Column("room", "Room", ("Studio", "Room name", "Salle"), required=True),
         Column("date", "Date", ("Day", "Session date", "Jour")),
@@ -75,12 +81,12 @@ class SessionResource(StudioResource):
             ("State", "Statut"),
             parse=lambda v, c: STATUS(v),
         ),
-        Column("notes", "Notes", ("Comments", "Remarks")),
+        Column("notes", "Notes", ("Comments", "Remarks", "Remarques", "Commentaires", "Notizen")),
         Column("recall_notes", "Recall notes", ("Recall", "Setup notes")),
         # Exported for information; the price is always computed from the room's rates.
         Column("price", "Price", ("Amount",)),
     )
-    alternatives = {}
+    alternatives = {"client": ("client_email",)}
 
     id = fields.Field(attribute="id", column_name="Studio Manager ID")
     client = fields.Field(attribute="client__name", column_name="Client")
@@ -185,15 +191,15 @@ class SessionResource(StudioResource):
         }
         self._clients_by_name: dict[str, list[Client]] = {}
         if names:
-            candidates = Client.objects.annotate(name_lower=Lower("name")).filter(
-                name_lower__in={n.lower() for n in names}
-            ) | Client.objects.annotate(name_lower=Lower("artist_name")).filter(
-                name_lower__in={n.lower() for n in names}
-            )
-            for client in candidates.distinct():
-                for label in {fold(client.name), fold(client.artist_name)} - {""}:
-                    if label in names:
-                        self._clients_by_name.setdefault(label, []).append(client)
+            # Compared folded (no case, no accents), so "Zofia Wrobel" finds "Zofia Wróbel".
+            ids: dict[str, set[int]] = {}
+            for pk, name, artist in Client.objects.values_list("pk", "name", "artist_name"):
+                for label in {fold(name), fold(artist)} & names:
+                    ids.setdefault(label, set()).add(pk)
+            found = Client.objects.in_bulk({pk for group in ids.values() for pk in group})
+            self._clients_by_name = {
+                label: [found[pk] for pk in sorted(group)] for label, group in ids.items()
+            }
         self._rooms = {fold(r.name): r for r in Room.objects.all()}
         self._engineers = {fold(e.name): e for e in Engineer.objects.all()}
 

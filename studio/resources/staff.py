@@ -17,6 +17,7 @@ class EngineerResource(NameMatchedResource):
     key = "engineers"
     title = "Engineers"
     what = "engineer"
+    money_fields = ("hourly_rate",)
     sample = "engineers.csv"
     import_columns = (
         id_column(),
