@@ -66,8 +66,8 @@ class UploadForm(forms.Form):
 
 
 def _describe(resource_cls) -> dict:
-    changelist = f"admin:{resource_cls._meta.model._meta.app_label}_"
-    changelist += f"{resource_cls._meta.model._meta.model_name}_changelist"
+    opts = resource_cls._meta.model._meta
+    changelist = resource_cls.list_url or f"admin:{opts.app_label}_{opts.model_name}_changelist"
     return {
         "key": resource_cls.key,
         "title": resource_cls.title,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,17 @@ class Client(models.Model):
         _("country"), max_length=2, blank=True, help_text="ISO code, e.g. FR"
     )
     vat_number = models.CharField(_("VAT number"), max_length=30, blank=True)
-    tags = ArrayField(models.CharField(max_length=30), default=list, blank=True)
+    tags = ArrayField(
+        models.CharField(
+            max_length=30,
+            # Lists of tags are written "rock, jazz" in spreadsheets and exports.
+            validators=[
+                RegexValidator(r"^[^,;|]*$", _("A tag cannot contain a comma, semicolon or |."))
+            ],
+        ),
+        default=list,
+        blank=True,
+    )
     notes = models.TextField(_("notes"), blank=True)
     terms = models.CharField(
         _("terms"), max_length=12, choices=Terms.choices, default=Terms.INDEPENDENT

@@ -64,6 +64,7 @@ class StudioResource(resources.ModelResource):
     # Required columns other columns can replace: {"name": ("first_name", "last_name")}.
     alternatives: ClassVar[dict[str, tuple[str, ...]]] = {}
     sample: ClassVar[str] = ""  # file name in fixtures/imports/
+    list_url: ClassVar[str] = ""  # admin list the records show up in, when not the model's own
 
     def process(self, rows: list[ImportRow], ctx: ImportContext) -> None:  # pragma: no cover
         raise NotImplementedError

@@ -154,6 +154,7 @@ class EquipmentLabelWidget(PlainWidget):
 
 class MaintenanceResource(StudioResource):
     key = "maintenance"
+    list_url = "admin:studio_equipment_changelist"
     money_fields = ("cost",)
     title = "Maintenance log"
     sample = "maintenance.csv"
