@@ -89,7 +89,13 @@ def sidebar(request) -> list[dict]:
                     "admin:studio_auditentry_changelist",
                     "studio.view_auditentry",
                 ),
-                {"title": _("Client portal"), "icon": "storefront", "link": "/"},
+                # Never "active": its path, "/", is a prefix of every admin page.
+                {
+                    "title": _("Client portal"),
+                    "icon": "storefront",
+                    "link": "/",
+                    "active": False,
+                },
             ],
         },
     ]

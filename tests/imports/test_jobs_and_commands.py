@@ -75,7 +75,10 @@ def test_the_task_refuses_to_run_without_a_studio(studio_a):
 def test_progress_is_reported_as_rows_are_checked(in_studio_a):
     seen = []
     import_file(
-        resource_key="clients", data=big_file(5_000), filename="c.csv", dry_run=True,
+        resource_key="clients",
+        data=big_file(5_000),
+        filename="c.csv",
+        dry_run=True,
         progress=lambda done, total: seen.append((done, total)),
     )
     assert seen == [(2_000, 5_000), (4_000, 5_000), (5_000, 5_000)]
@@ -98,8 +101,12 @@ def test_import_data_command_dry_run_and_refusal_exit_non_zero(studio_a):
     out = io.StringIO()
     with pytest.raises(SystemExit) as exited:
         call_command(
-            "import_data", str(SAMPLES / "messy-clients.csv"), studio=STUDIO_A.slug,
-            model="clients", dry_run=True, stdout=out,
+            "import_data",
+            str(SAMPLES / "messy-clients.csv"),
+            studio=STUDIO_A.slug,
+            model="clients",
+            dry_run=True,
+            stdout=out,
         )
     assert exited.value.code == 1
     assert "line 6, Courriel: “jo.smith@@example.com” Enter a valid email address." in (
@@ -117,11 +124,22 @@ def test_import_data_command_names_unknown_studios(db):
 
 
 def test_export_data_command_writes_a_file_the_import_reads_back(studio_a, tmp_path):
-    call_command("import_data", str(SAMPLES / "clients.csv"), studio=STUDIO_A.slug,
-                 model="clients", stdout=io.StringIO())
+    call_command(
+        "import_data",
+        str(SAMPLES / "clients.csv"),
+        studio=STUDIO_A.slug,
+        model="clients",
+        stdout=io.StringIO(),
+    )
     target = tmp_path / "clients.xlsx"
-    call_command("export_data", studio=STUDIO_A.slug, model="clients", format="xlsx",
-                 output=str(target), stderr=io.StringIO())
+    call_command(
+        "export_data",
+        studio=STUDIO_A.slug,
+        model="clients",
+        format="xlsx",
+        output=str(target),
+        stderr=io.StringIO(),
+    )
     out = io.StringIO()
     call_command("import_data", str(target), studio=STUDIO_A.slug, model="clients", stdout=out)
     assert "Nothing to import: every row is already up to date." in out.getvalue()
