@@ -65,13 +65,24 @@ class UploadForm(forms.Form):
     )
 
 
+def _required(resource_cls, column) -> str:
+    if not column.required:
+        return ""
+    labels = {c.key: c.label for c in resource_cls.import_columns}
+    stand_ins = [labels[k] for k in resource_cls.alternatives.get(column.key, ())]
+    return "yes, or " + " or ".join(stand_ins) if stand_ins else "yes"
+
+
 def _describe(resource_cls) -> dict:
     opts = resource_cls._meta.model._meta
     changelist = resource_cls.list_url or f"admin:{opts.app_label}_{opts.model_name}_changelist"
     return {
         "key": resource_cls.key,
         "title": resource_cls.title,
-        "columns": resource_cls.import_columns,
+        "columns": [
+            {"label": c.label, "aliases": c.aliases, "required": _required(resource_cls, c)}
+            for c in resource_cls.import_columns
+        ],
         "required": [c.label for c in resource_cls.import_columns if c.required],
         "sample": resource_cls.sample if (SAMPLES / resource_cls.sample).exists() else "",
         "messy": (
@@ -139,7 +150,9 @@ def import_job(request, job_id):
         "more_errors": max(0, len(report.errors) - ERRORS_SHOWN) if report else 0,
         "file_errors": job.report.get("file_errors", []),
         "running": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
-        "progress_label": f"{job.rows_done:,} / {job.rows_total:,} rows",
+        "progress_label": (
+            f"{job.rows_done:,} / {job.rows_total:,} rows" if job.rows_done else "Reading the file…"
+        ),
         "to_write": (report.counts["new"] + report.counts["update"]) if report else 0,
     }
     return TemplateResponse(request, "studio/admin/import_job.html", context)
