@@ -38,14 +38,20 @@ class CellError:
     message: str
 
 
-@dataclass(slots=True)
 class ImportRow:
-    line: int
-    values: dict[str, Any]
-    raw: dict[str, str]
-    problems: list[tuple[str | None, str]] = field(default_factory=list)
-    action: str = ""
-    object_id: int | None = None
+    """One data row of the file: its cells, then its parsed values, problems and outcome.
+    (A plain class with slots: a file can have 200,000 of them.)"""
+
+    __slots__ = ("action", "cells", "line", "object_id", "parsed", "problems", "values")
+
+    def __init__(self, line: int, values: dict[str, Any], cells: list):
+        self.line = line
+        self.values = values
+        self.cells = cells
+        self.problems: list[tuple[str | None, str]] = []
+        self.action = ""
+        self.object_id: int | None = None
+        self.parsed = False
 
     def fail(self, message: str, column: str | None = None) -> None:
         self.problems.append((column, message))
@@ -64,6 +70,11 @@ class ImportContext:
     skip_invalid: bool = False
     match: HeaderMatch | None = None
     progress: Callable[[int, int], None] | None = None
+    parse: Callable[[ImportRow], None] = lambda row: None
+
+    def parse_all(self, rows: list[ImportRow]) -> None:
+        for row in rows:
+            self.parse(row)
 
     def tick(self, done: int, total: int) -> None:
         if self.progress and (done % PROGRESS_EVERY == 0 or done == total):
@@ -142,20 +153,31 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def _parse_rows(table, match: HeaderMatch, ctx: ImportContext) -> list[ImportRow]:
-    width = len(table.headers)
-    mapped = [(index, column.key, column.parse) for index, column in match.by_index.items()]
-    rows = []
-    for line, cells in table.rows:
+class RowParser:
+    """Parses a row's cells into values, once, when a resource first needs them.
+
+    Rows are parsed on demand rather than all up front so a resource can check and write each
+    row as it parses it: PostgreSQL stores the first rows while the later ones are read.
+    """
+
+    def __init__(self, table, match: HeaderMatch, ctx: ImportContext, resource):
+        self.width = len(table.headers)
+        self.mapped = [(i, column.key, column.parse) for i, column in match.by_index.items()]
+        self.ctx = ctx
+        self.prepare = resource.prepare
+
+    def __call__(self, row: ImportRow) -> None:
+        if row.parsed:
+            return
+        row.parsed = True
+        cells, ctx, values = row.cells, self.ctx, row.values
         count = len(cells)
-        row = ImportRow(line=line, values={}, raw={})
-        if count > width and any(text(c) for c in cells[width:]):
+        if count > self.width and any(text(c) for c in cells[self.width :]):
             row.fail(
-                f"This line has {count} cells but the header names {width} columns; "
+                f"This line has {count} cells but the header names {self.width} columns; "
                 "check for an unquoted delimiter in a value."
             )
-        values, raw = row.values, row.raw
-        for index, key, parse in mapped:
+        for index, key, parse in self.mapped:
             cell = cells[index] if index < count else ""
             if cell.__class__ is str:
                 clean = cell.strip()
@@ -164,7 +186,6 @@ def _parse_rows(table, match: HeaderMatch, ctx: ImportContext) -> list[ImportRow
                 typed = clean
             else:
                 clean, typed = text(cell), cell  # XLSX numbers and dates reach the parser as such
-            raw[key] = clean
             if parse is None:
                 values[key] = clean
                 continue
@@ -172,8 +193,8 @@ def _parse_rows(table, match: HeaderMatch, ctx: ImportContext) -> list[ImportRow
                 values[key] = parse(typed, ctx)
             except ValueProblem as exc:
                 row.fail(exc.message, key)
-        rows.append(row)
-    return rows
+        if not row.problems:
+            self.prepare(row, ctx)
 
 
 def import_run(
@@ -220,11 +241,13 @@ def import_run(
         match=match,
         progress=progress,
     )
-    rows = _parse_rows(table, match, ctx)
+    ctx.parse = RowParser(table, match, ctx, resource)
+    rows = [ImportRow(line=line, values={}, cells=cells) for line, cells in table.rows]
     report.rows = len(rows)
     try:
         with transaction.atomic():
             resource.process(rows, ctx)
+            ctx.parse_all(rows)
             _tally(report, rows, match)
             wanted = not dry_run and (skip_invalid or report.counts[INVALID] == 0)
             if wanted and (report.counts[NEW] or report.counts[UPDATE]):
@@ -243,7 +266,14 @@ def import_run(
     return report
 
 
+def _cell_text(row: ImportRow, index: int | None) -> str:
+    if index is None or index >= len(row.cells):
+        return ""
+    return text(row.cells[index])
+
+
 def _tally(report: ImportReport, rows: list[ImportRow], match: HeaderMatch) -> None:
+    position = {column.key: index for index, column in match.by_index.items()}
     report.counts = {NEW: 0, UPDATE: 0, SKIP: 0, INVALID: 0}
     for row in rows:
         if row.problems:
@@ -251,6 +281,6 @@ def _tally(report: ImportReport, rows: list[ImportRow], match: HeaderMatch) -> N
             for column, message in row.problems:
                 header = match.header_of.get(column, column or "") if column else ""
                 report.errors.append(
-                    CellError(row.line, header, row.raw.get(column, "") if column else "", message)
+                    CellError(row.line, header, _cell_text(row, position.get(column)), message)
                 )
         report.counts[row.action or SKIP] += 1

@@ -19,7 +19,9 @@ class Migration(migrations.Migration):
                     max_length=30,
                     validators=[
                         django.core.validators.RegexValidator(
-                            "^[^,;|]*$", "A tag cannot contain a comma, semicolon or |."
+                            "[,;|]",
+                            "A tag cannot contain a comma, semicolon or |.",
+                            inverse_match=True,
                         )
                     ],
                 ),

@@ -33,7 +33,11 @@ class Client(models.Model):
             max_length=30,
             # Lists of tags are written "rock, jazz" in spreadsheets and exports.
             validators=[
-                RegexValidator(r"^[^,;|]*$", _("A tag cannot contain a comma, semicolon or |."))
+                RegexValidator(
+                    r"[,;|]",
+                    _("A tag cannot contain a comma, semicolon or |."),
+                    inverse_match=True,
+                )
             ],
         ),
         default=list,

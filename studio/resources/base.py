@@ -14,6 +14,7 @@ import csv
 import functools
 import io
 import json
+import operator
 import re
 from typing import Any, ClassVar
 
@@ -23,6 +24,7 @@ from django.core.validators import (
     EmailValidator,
     MaxLengthValidator,
     ProhibitNullCharactersValidator,
+    RegexValidator,
 )
 from django.db import connection, models
 from django.utils import timezone
@@ -65,6 +67,9 @@ class StudioResource(resources.ModelResource):
     alternatives: ClassVar[dict[str, tuple[str, ...]]] = {}
     sample: ClassVar[str] = ""  # file name in fixtures/imports/
     list_url: ClassVar[str] = ""  # admin list the records show up in, when not the model's own
+
+    def prepare(self, row: ImportRow, ctx: ImportContext) -> None:
+        """Turn row.values into field values once its cells are parsed. Default: as is."""
 
     def process(self, rows: list[ImportRow], ctx: ImportContext) -> None:  # pragma: no cover
         raise NotImplementedError
@@ -148,7 +153,8 @@ class ModelRowsResource(StudioResource):
         """Rules across rows (duplicates inside the file...). Default: none."""
 
     def prepare(self, row: ImportRow, ctx: ImportContext) -> None:
-        """Turn row.values into field values (look-ups, combined columns). Default: as is."""
+        """Turn row.values into field values (combined columns...), once per row, right after
+        its cells are parsed. Default: as is."""
 
     def extra_values(self, row: ImportRow, ctx: ImportContext) -> dict:
         """Field values that are not a cell checked by its field (look-ups). Default: none."""
@@ -163,19 +169,19 @@ class ModelRowsResource(StudioResource):
         fields = {k: model._meta.get_field(k) for k in keys}
         checks = [(k, f, plain_text_check(f), _when_empty(f)) for k, f in fields.items()]
         total = len(rows)
-        for row in rows:
-            if row.ok:
-                self.prepare(row, ctx)
         found = self.existing(rows, ctx)
-        # New rows stream to PostgreSQL while the rest are checked, unless the run will be
-        # rolled back anyway (a preview, or an invalid row with no permission to skip it).
+        # New rows stream to PostgreSQL while the rest are read and checked, until the run is
+        # known to be rolled back anyway (a preview, or an invalid row that may not be skipped).
         writer = CopyWriter(model)
-        streaming = not ctx.dry_run and (ctx.skip_invalid or all(r.ok for r in rows))
+        streaming = not ctx.dry_run
+        parse = ctx.parse
         updates: list[tuple[models.Model, dict]] = []
         try:
             for index, row in enumerate(rows):
                 ctx.tick(index + 1, total)
+                parse(row)
                 if not row.ok:
+                    streaming = streaming and ctx.skip_invalid
                     continue
                 self.check_row(row, ctx)
                 values = {}
@@ -246,18 +252,35 @@ def _plain_string_check(field):
         return _email_check(field)
     if not isinstance(field, (models.CharField, models.TextField)):
         return None
-    if any(not isinstance(v, SIMPLE_VALIDATORS) for v in field.validators):
-        return None
+    patterns = []
+    for validator in field.validators:
+        if isinstance(validator, RegexValidator):
+            # The validator's regex is lazy; compile it once for the whole file.
+            regex = re.compile(validator.regex.pattern, validator.regex.flags)
+            patterns.append((regex.search, validator.inverse_match))
+        elif not isinstance(validator, SIMPLE_VALIDATORS):
+            return None
     limit = field.max_length or 10**9
     allowed = {str(k) for k, _ in field.flatchoices} if field.choices else None
     blank = field.blank
-    return lambda v: (
-        v.__class__ is str
-        and len(v) <= limit
-        and (blank or v != "")
-        and "\x00" not in v
-        and (allowed is None or v in allowed)
-    )
+
+    def basic(v) -> bool:
+        return (
+            v.__class__ is str
+            and len(v) <= limit
+            and (blank or v != "")
+            and "\x00" not in v
+            and (allowed is None or v in allowed)
+        )
+
+    if not patterns:
+        return basic
+    if len(patterns) == 1:
+        search, inverse = patterns[0]
+        if inverse:
+            return lambda v: basic(v) and search(v) is None
+        return lambda v: basic(v) and search(v) is not None
+    return lambda v: basic(v) and all(bool(search(v)) != inverse for search, inverse in patterns)
 
 
 def _email_check(field):
@@ -350,18 +373,36 @@ class CopyWriter:
             else:
                 default, factory = f.get_default(), None
             convert = _copy_converter(f)
-            if factory is None and convert is not None:
+            if factory is not None and convert is not None:
+                # A list or dict default (tags=[]) is written as text: the same every time.
+                default, factory = convert(factory()), None
+            elif convert is not None:
                 default = convert(default)  # a constant: converted once, not per row
             self.plan.append((f.name, default, factory, convert))
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = connection.ops.quote_name(model._meta.db_table)
         self.sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
         self.pending: list[list] = []
+        self.last_keys: set | None = None
         self.stack = contextlib.ExitStack()
         self.copy = None
         self.count = 0
 
     def add(self, row: dict) -> None:
+        keys = row.keys()
+        if keys == self.last_keys:
+            # The usual case: every row gives the same columns. Constants are copied from the
+            # template, given values picked in one go, and only those needing it converted.
+            cells = self.template.copy()
+            for slot, value in zip(self.slots, self.pick(row), strict=True):
+                cells[slot] = value
+            for slot, convert in self.converts:
+                cells[slot] = convert(cells[slot])
+            self.pending.append(cells)
+            if len(self.pending) >= BATCH:
+                self._flush()
+            return
+        self._learn(row)
         cells = []
         for name, default, factory, convert in self.plan:
             if name in row:
@@ -376,11 +417,26 @@ class CopyWriter:
         if len(self.pending) >= BATCH:
             self._flush()
 
+    def _learn(self, row: dict) -> None:
+        """Prepare the fast path for rows with exactly these keys (when no default is a
+        factory: those must run per row)."""
+        if any(factory is not None and name not in row for name, _, factory, _ in self.plan):
+            self.last_keys = None
+            return
+        self.last_keys = set(row.keys())
+        self.template = [None if name in row else default for name, default, _, _ in self.plan]
+        given = [(i, name) for i, (name, _, _, _) in enumerate(self.plan) if name in row]
+        self.slots = [i for i, _ in given]
+        names = [name for _, name in given]
+        getter = operator.itemgetter(*names)
+        self.pick = (lambda r: (getter(r),)) if len(names) == 1 else getter
+        self.converts = [(i, self.plan[i][3]) for i in self.slots if self.plan[i][3] is not None]
+
     def _flush(self) -> None:
         if not self.pending:
             return
         if self.copy is None:
-            cursor = self.stack.enter_context(connection.cursor())
+            cursor = self.stack.enter_context(connection.cursor()).cursor  # psycopg's own
             self.copy = self.stack.enter_context(cursor.copy(self.sql))
         buffer = io.StringIO()
         # QUOTE_NOTNULL: None is an unquoted empty cell (NULL), "" a quoted one (empty text).
@@ -421,6 +477,7 @@ class NameMatchedResource(ModelRowsResource):
 
     def existing(self, rows: list[ImportRow], ctx: ImportContext) -> list[models.Model | None]:
         model = self._meta.model
+        ctx.parse_all(rows)
         by_pk = by_id(rows, model, self.what)
         by_name = {obj.name.lower(): obj for obj in model.objects.all()}
         seen: dict[str, int] = {}

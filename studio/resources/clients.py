@@ -140,6 +140,12 @@ class ClientResource(ModelRowsResource):
             values["name"] = joined or values.get("artist_name", "")
 
     def existing(self, rows: list[ImportRow], ctx: ImportContext) -> list[Client | None]:
+        self._seen_email, self._seen_id = {}, {}
+        if not Client.objects.exists() and not (ctx.match and ctx.match.has("id")):
+            # A studio moving in: nothing to match against, every row is new (and each row is
+            # parsed as it is checked, while the earlier ones are being stored).
+            return [None] * len(rows)
+        ctx.parse_all(rows)
         by_pk = by_id(rows, Client, "client")
         emails = sorted({r.values["email"].lower() for r in rows if r.ok and r.values.get("email")})
         by_email = {
@@ -170,8 +176,6 @@ class ClientResource(ModelRowsResource):
             # Two clients share that name: too ambiguous to update either.
             by_name[client.name_lower] = None if client.name_lower in by_name else client
         result: list[Client | None] = []
-        self._seen_email: dict[str, int] = {}
-        self._seen_id: dict[int, int] = {}
         for row in rows:
             match = None
             if row.ok:

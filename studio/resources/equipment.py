@@ -115,6 +115,7 @@ class EquipmentResource(ModelRowsResource):
         from studio.resources.base import by_id
 
         self._rooms()  # loaded now: no query may run while new rows stream in
+        ctx.parse_all(rows)
         by_pk = by_id(rows, Equipment, "piece of equipment")
         by_serial = {
             (fold(e.make), fold(e.model), fold(e.serial)): e
@@ -215,6 +216,7 @@ class MaintenanceResource(StudioResource):
         return None
 
     def process(self, rows: list[ImportRow], ctx: ImportContext) -> None:
+        ctx.parse_all(rows)
         gear = list(Equipment.objects.all())
         logged = {
             (e.equipment_id, e.date, fold(e.description)) for e in MaintenanceEntry.objects.all()

@@ -206,6 +206,7 @@ class SessionResource(StudioResource):
     # --- the run ------------------------------------------------------------------------------
 
     def process(self, rows: list[ImportRow], ctx: ImportContext) -> None:
+        ctx.parse_all(rows)
         self._lookups(rows)
         line_of: dict[int, int] = {}
         ids = [r.values["id"] for r in rows if r.ok and r.values.get("id")]
