@@ -22,40 +22,21 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from siteconf.bench.stats import p95
+from siteconf.bench.studios import bench_studio, owner_email
 from siteconf.tenancy.models import Studio
-from siteconf.tenancy.services.provisioning import (
-    platform_tenant_ensure,
-    studio_destroy,
-    studio_provision,
-    template_ensure,
-)
+from siteconf.tenancy.services.provisioning import studio_destroy
 from studio.models import Client, Engineer, Room, Session
 from studio.services.errors import BookingConflict
 from studio.services.sessions import session_create
 
 SLUG = "bench-backoffice"
-OWNER = ("owner@bench-backoffice.example", "bench-owner-Passw0rd")
 ROOMS = 20
 ENGINEERS = 10
 SLOTS_PER_DAY = 5
 
 
-def _fresh_studio() -> Studio:
-    platform_tenant_ensure()
-    template_ensure()
-    for leftover in Studio.objects.filter(slug=SLUG):
-        studio_destroy(studio=leftover)
-    return studio_provision(
-        name="Bench Backoffice",
-        slug=SLUG,
-        owner_email=OWNER[0],
-        owner_password=OWNER[1],
-        notify_owner=False,
-    )
-
-
 def bench_booking_race(*, racers: int, progress: Callable[[str], None]) -> dict:
-    studio = _fresh_studio()
+    studio = bench_studio(slug=SLUG, name="Bench Backoffice")
     try:
         with schema_context(studio.schema_name):
             room = Room.objects.create(name="Race Room", hourly_rate=Decimal("50"))
@@ -250,11 +231,11 @@ def _measure(http, url: str, repeat: int) -> tuple[float, int]:
 def bench_backoffice(
     *, clients: int, sessions: int, repeat: int, progress: Callable[[str], None]
 ) -> dict:
-    studio = _fresh_studio()
+    studio = bench_studio(slug=SLUG, name="Bench Backoffice")
     try:
         http = HttpClient(HTTP_HOST=f"{SLUG}.localhost")
         with schema_context(studio.schema_name):
-            http.force_login(User.objects.get(email=OWNER[0]))
+            http.force_login(User.objects.get(email=owner_email(SLUG)))
         figures: dict[str, float] = {}
         sizes = [(clients // 100, sessions // 100), (clients, sessions)]
         loaded = (0, 0)

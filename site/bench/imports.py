@@ -19,13 +19,8 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context
 from import_export import resources
 
-from siteconf.tenancy.models import Studio
-from siteconf.tenancy.services.provisioning import (
-    platform_tenant_ensure,
-    studio_destroy,
-    studio_provision,
-    template_ensure,
-)
+from siteconf.bench.studios import bench_studio
+from siteconf.tenancy.services.provisioning import studio_destroy
 from studio.imports.values import fold
 from studio.models import Client
 from studio.services.imports import import_file
@@ -62,24 +57,10 @@ class StockClientResource(resources.ModelResource):
         skip_diff = True
 
 
-def _fresh_studio() -> Studio:
-    platform_tenant_ensure()
-    template_ensure()
-    for leftover in Studio.objects.filter(slug=SLUG):
-        studio_destroy(studio=leftover)
-    return studio_provision(
-        name="Bench Import",
-        slug=SLUG,
-        owner_email="owner@bench-import.example",
-        owner_password="bench-owner-Passw0rd",
-        notify_owner=False,
-    )
-
-
 def bench_import(*, rows: int, progress: Callable[[str], None]) -> dict:
     data = client_csv(rows)
     progress(f"  {rows} client rows, {len(data) / 1e6:.1f} MB of CSV")
-    studio = _fresh_studio()
+    studio = bench_studio(slug=SLUG, name="Bench Import")
     try:
         with schema_context(studio.schema_name):
             # Three runs into an empty client table; the machine is shared, so the best run is

@@ -5,13 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from studio.admin.imports import can_import
 from studio.resources import RESOURCES
-
-
-def can_import(user, key: str) -> bool:
-    from studio.admin.imports import can_import as allowed
-
-    return allowed(user, key)
 
 
 def _can(perm: str):

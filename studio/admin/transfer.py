@@ -15,7 +15,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 
 from studio.admin.imports import can_import
-from studio.resources.base import neutralise_dataset
+from studio.resources.base import export_file
 
 
 class TransferMixin(ExportMixin):
@@ -32,12 +32,7 @@ class TransferMixin(ExportMixin):
     def get_export_data(self, file_format, request, queryset, **kwargs):
         if not self.has_export_permission(request):
             raise PermissionDenied
-        dataset = self.get_data_for_export(request, queryset, **kwargs)
-        if not isinstance(file_format, JSON):
-            # CSV and XLSX are opened in spreadsheets: text that looks like a formula is
-            # prefixed so it is shown, not run. JSON keeps the values exactly.
-            neutralise_dataset(dataset)
-        data = file_format.export_data(dataset)
+        data = export_file(self.get_data_for_export(request, queryset, **kwargs), file_format)
         encoding = kwargs.get("encoding")
         if not file_format.is_binary() and encoding:
             data = data.encode(encoding)

@@ -96,14 +96,6 @@ class ImportReport:
     committed: bool = False
     seconds: float = 0.0
 
-    @property
-    def valid(self) -> bool:
-        return not self.file_errors and not self.counts[INVALID]
-
-    @property
-    def written(self) -> int:
-        return self.counts[NEW] + self.counts[UPDATE] if self.committed else 0
-
     def as_dict(self) -> dict:
         return asdict(self)
 

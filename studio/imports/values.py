@@ -307,7 +307,3 @@ def choice_parser(choices, what: str, synonyms: dict[str, str] | None = None):
         return found
 
     return parse
-
-
-def match_choice(value: Any, choices, what: str) -> str | None:
-    return choice_parser(choices, what)(value)

@@ -29,6 +29,7 @@ from django.core.validators import (
 from django.db import connection, models
 from django.utils import timezone
 from import_export import resources, widgets
+from import_export.formats.base_formats import JSON
 
 from studio.imports.columns import Column
 from studio.imports.engine import NEW, SKIP, UPDATE, ImportContext, ImportReport, ImportRow
@@ -53,6 +54,14 @@ def neutralise_dataset(dataset) -> None:
     """Neutralise every cell of a tablib Dataset in place (for CSV and XLSX files)."""
     for index, row in enumerate(dataset._data):
         dataset._data[index] = type(row)([neutralise(v) for v in row], row.tags)
+
+
+def export_file(dataset, file_format):
+    """The file for an export. CSV and XLSX are opened in spreadsheets, so text that looks
+    like a formula is neutralised; JSON keeps the values exactly."""
+    if not isinstance(file_format, JSON):
+        neutralise_dataset(dataset)
+    return file_format.export_data(dataset)
 
 
 def first_message(error: ValidationError) -> str:
@@ -137,6 +146,8 @@ class ModelRowsResource(StudioResource):
 
     # Column keys that are not model fields (handled by the subclass).
     extra_keys: ClassVar[tuple[str, ...]] = ("id",)
+    # Fields of existing records that only a service may change (see after_write).
+    service_fields: ClassVar[tuple[str, ...]] = ()
 
     def field_keys(self, ctx: ImportContext) -> list[str]:
         mapped = ctx.match.header_of if ctx.match else {}
@@ -220,16 +231,23 @@ class ModelRowsResource(StudioResource):
                     row.action = SKIP
                     continue
                 for k, v in values.items():
-                    setattr(current, k, v)
+                    if k not in self.service_fields:
+                        setattr(current, k, v)
                 row.action, row.object_id = UPDATE, current.pk
                 updates.append((current, changes))
         finally:
             writer.close()
         if not streaming:
             return  # rolled back anyway: checking was the whole job
-        if updates:
-            changed = sorted({k for _, c in updates for k in c})
-            model.objects.bulk_update([obj for obj, _ in updates], changed, batch_size=500)
+        # Fields owned by a service are left to after_write(), which calls it (and audits).
+        plain = [
+            (obj, {k: c for k, c in changes.items() if k not in self.service_fields})
+            for obj, changes in updates
+        ]
+        plain = [(obj, changes) for obj, changes in plain if changes]
+        if plain:
+            changed = sorted({k for _, c in plain for k in c})
+            model.objects.bulk_update([obj for obj, _ in plain], changed, batch_size=500)
             AuditEntry.objects.bulk_create(
                 [
                     AuditEntry(
@@ -240,7 +258,7 @@ class ModelRowsResource(StudioResource):
                         user=ctx.by if getattr(ctx.by, "pk", None) else None,
                         changes={"source": "import", **c},
                     )
-                    for obj, c in updates
+                    for obj, c in plain
                 ],
                 batch_size=BATCH,
             )
@@ -448,13 +466,6 @@ class CopyWriter:
     def close(self) -> None:
         self._flush()
         self.stack.close()
-
-
-def copy_insert(model, rows: list[dict]) -> None:
-    writer = CopyWriter(model)
-    for row in rows:
-        writer.add(row)
-    writer.close()
 
 
 def by_id(rows: list[ImportRow], model, what: str) -> dict[int, Any]:

@@ -7,9 +7,10 @@ from import_export import fields, widgets
 
 from studio.imports.columns import Column
 from studio.imports.engine import ImportContext, ImportRow
-from studio.imports.values import choice_parser, parse_int, parse_list, text
+from studio.imports.values import choice_parser, parse_list, text
 from studio.models import Client
-from studio.resources.base import ID_ALIASES, ModelRowsResource, by_id
+from studio.resources.base import ModelRowsResource, by_id, id_column
+from studio.selectors.clients import clients_by_email
 
 KIND_SYNONYMS = {
     "artiste": "artist",
@@ -52,7 +53,7 @@ class ClientResource(ModelRowsResource):
     title = "Clients"
     sample = "clients.csv"
     import_columns = (
-        Column("id", "Studio Manager ID", ID_ALIASES, parse=lambda v, c: parse_int(v, c.locale)),
+        id_column(),
         Column(
             "name",
             "Name",
@@ -147,16 +148,7 @@ class ClientResource(ModelRowsResource):
             return [None] * len(rows)
         ctx.parse_all(rows)
         by_pk = by_id(rows, Client, "client")
-        emails = sorted({r.values["email"].lower() for r in rows if r.ok and r.values.get("email")})
-        by_email = {
-            c.email_lower: c
-            for c in Client.objects.raw(
-                "SELECT *, lower(email) AS email_lower FROM studio_client "
-                "WHERE email <> '' AND lower(email) = ANY(string_to_array(%s, chr(31)))",
-                # One text parameter, not an array of 100,000: sent as is, split by PostgreSQL.
-                ["\x1f".join(emails)],
-            )
-        }
+        by_email = clients_by_email(r.values.get("email") for r in rows if r.ok)
         nameless = sorted(
             {
                 r.values["name"].lower()

@@ -15,6 +15,7 @@ from studio.resources.base import (
     ModelRowsResource,
     PlainWidget,
     StudioResource,
+    by_id,
     choice_column,
     date_column,
     decimal_column,
@@ -53,6 +54,7 @@ class EquipmentResource(ModelRowsResource):
         Column("notes", "Notes", ("Comments", "Remarques")),
     )
     extra_keys = ("id", "room")
+    service_fields = ("status",)
 
     id = fields.Field(attribute="id", column_name="Studio Manager ID")
     category = fields.Field(attribute="category", column_name="Category")
@@ -112,8 +114,6 @@ class EquipmentResource(ModelRowsResource):
         return {"room": room}
 
     def existing(self, rows: list[ImportRow], ctx: ImportContext) -> list[Equipment | None]:
-        from studio.resources.base import by_id
-
         self._rooms()  # loaded now: no query may run while new rows stream in
         ctx.parse_all(rows)
         by_pk = by_id(rows, Equipment, "piece of equipment")
@@ -143,9 +143,7 @@ class EquipmentResource(ModelRowsResource):
     def after_write(self, updated: list[tuple], ctx: ImportContext) -> None:
         for obj, changes in updated:
             if "status" in changes:
-                previous, wanted = changes["status"]
-                Equipment.objects.filter(pk=obj.pk).update(status=previous)
-                equipment_status_set(equipment=obj, status=wanted, by=ctx.by)
+                equipment_status_set(equipment=obj, status=changes["status"][1], by=ctx.by)
 
 
 class EquipmentLabelWidget(PlainWidget):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from django.db.models.functions import Lower
 from django.utils import timezone
 from import_export import fields
 
@@ -25,6 +24,7 @@ from studio.imports.values import (
 )
 from studio.models import Client, Engineer, Room, Session
 from studio.resources.base import PlainWidget, StudioResource, id_column
+from studio.selectors.clients import clients_by_email
 from studio.selectors.settings import studio_settings_get
 from studio.services.errors import BookingConflict, StudioError
 from studio.services.sessions import session_create, session_update
@@ -181,14 +181,8 @@ class SessionResource(StudioResource):
         return None
 
     def _lookups(self, rows: list[ImportRow]) -> None:
-        emails = {(r.values.get("client_email") or "").lower() for r in rows} - {""}
         names = {fold(r.values.get("client") or "") for r in rows} - {""}
-        self._clients_by_email = {
-            c.email_lower: c
-            for c in Client.objects.annotate(email_lower=Lower("email")).filter(
-                email_lower__in=emails
-            )
-        }
+        self._clients_by_email = clients_by_email(r.values.get("client_email") for r in rows)
         self._clients_by_name: dict[str, list[Client]] = {}
         if names:
             # Compared folded (no case, no accents), so "Zofia Wrobel" finds "Zofia Wróbel".

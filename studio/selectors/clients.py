@@ -45,3 +45,20 @@ def client_totals(*, client: Client, now: datetime) -> ClientTotals:
         last_session=row["last_session"],
         next_session=upcoming,
     )
+
+
+def clients_by_email(emails) -> dict[str, Client]:
+    """Clients whose e-mail is one of `emails`, keyed by the lowercased address (e-mails are
+    unique case-insensitively). The list goes as one text parameter split by PostgreSQL, not
+    as an array of up to 100,000 values to adapt one by one."""
+    wanted = sorted({e.lower() for e in emails if e})
+    if not wanted:
+        return {}
+    return {
+        c.email_lower: c
+        for c in Client.objects.raw(
+            "SELECT *, lower(email) AS email_lower FROM studio_client "
+            "WHERE email <> '' AND lower(email) = ANY(string_to_array(%s, chr(31)))",
+            ["\x1f".join(wanted)],
+        )
+    }

@@ -70,14 +70,15 @@ def import_job_create(*, resource_key: str, filename: str, data: bytes, by=None)
         raise StudioError(
             f"The file is larger than {MAX_UPLOAD // (1024 * 1024)} MB; split it.", field="file"
         )
+    rows = estimated_rows(data)
     return ImportJob.objects.create(
         resource=resource_key,
         filename=filename[:255],
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        rows_total=estimated_rows(data),
-        background=estimated_rows(data) > BACKGROUND_FROM_ROWS,
+        rows_total=rows,
+        background=rows > BACKGROUND_FROM_ROWS,
         created_by=by if getattr(by, "pk", None) else None,
     )
 

@@ -170,3 +170,34 @@ def test_an_ambiguous_client_name_asks_for_an_email(in_studio_a):
             "2 clients are called “Alex Martin”; add a Client e-mail column.",
         )
     ]
+
+
+def test_a_status_change_by_import_goes_through_the_gear_service(in_studio_a):
+    from studio.models import AuditEntry
+    from tests.studio.factories import EquipmentFactory
+
+    room = RoomFactory(name="Live Room")
+    mic = EquipmentFactory(make="Neumann", model="U 87 Ai", serial="U87-1", notes="old")
+    session = session_create(
+        client=ClientFactory(),
+        room=room,
+        equipment=[mic],
+        start=paris(2030, 1, 5, 10),
+        end=paris(2030, 1, 5, 13),
+    )
+    report = run(
+        "equipment",
+        "Make,Model,Serial number,Status,Notes\nNeumann,U 87 Ai,U87-1,In repair,capsule noise\n",
+    )
+    assert report.committed and report.counts["update"] == 1
+    mic.refresh_from_db()
+    session.refresh_from_db()
+    assert (mic.status, mic.notes) == ("in_repair", "capsule noise")
+    assert "U 87 Ai" in session.gear_alert
+    assert AuditEntry.objects.get(action="equipment.status").changes == {
+        "status": ["available", "in_repair"]
+    }
+    assert AuditEntry.objects.get(action="equipment.changed").changes == {
+        "source": "import",
+        "notes": ["old", "capsule noise"],
+    }

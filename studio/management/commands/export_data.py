@@ -9,7 +9,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from studio.management.commands._studio import model_choices, studio_for
 from studio.resources import resource_for
-from studio.resources.base import neutralise_dataset
+from studio.resources.base import export_file
 
 FORMATS = {"csv": CSV, "xlsx": XLSX, "json": JSON}
 
@@ -31,9 +31,7 @@ class Command(BaseCommand):
         file_format = FORMATS[opts["format"]]()
         with schema_context(studio.schema_name):
             dataset = resource_for(opts["model"])().export()
-        if opts["format"] != "json":
-            neutralise_dataset(dataset)
-        data = file_format.export_data(dataset)
+        data = export_file(dataset, file_format)
         if opts["output"]:
             mode = "wb" if isinstance(data, bytes) else "w"
             with Path(opts["output"]).open(
