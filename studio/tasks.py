@@ -38,3 +38,37 @@ def import_job_task(job_id: str) -> str:
 
     job = import_job_run(job_id=job_id)
     return f"{job.status}: {job.filename}" if job else "already taken"
+
+
+@tenant_task
+def email_deliver_task(email_id: int) -> str:
+    from studio.services.mail import email_deliver
+
+    email = email_deliver(email_id=email_id)
+    return f"sent to {email.to}" if email else "already sent"
+
+
+@tenant_task
+def studio_daily_task(today: str | None = None) -> str:
+    """Once a day in each studio: overdue invoices and their reminders, expired quotes, and
+    import files nobody confirmed within a week."""
+    from datetime import date
+
+    from studio.services.reminders import studio_daily
+
+    report = studio_daily(today=date.fromisoformat(today) if today else None)
+    return ", ".join(f"{key}: {value}" for key, value in report.items())
+
+
+def studio_daily_fanout() -> int:
+    """The daily schedule's entry point, in the public schema: one task per studio, so one
+    studio's failure or size never holds up another's reminders."""
+    from django_q.tasks import async_task
+
+    count = 0
+    for schema in Studio.objects.studios().filter(status=Studio.Status.ACTIVE).values_list(
+        "schema_name", flat=True
+    ):
+        async_task(studio_daily_task.task_path, schema, task_name=f"studio-daily@{schema}")
+        count += 1
+    return count

@@ -40,6 +40,13 @@ class Equipment(models.Model):
     purchase_price = models.DecimalField(
         _("purchase price"), max_digits=10, decimal_places=2, null=True, blank=True
     )
+    hire_price = models.DecimalField(
+        _("hire price per session"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        help_text=_("Billed on the invoice of each session that books it; 0 for house gear."),
+    )
     warranty_end = models.DateField(_("warranty until"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.AVAILABLE

@@ -33,6 +33,31 @@ WEEKDAYS = [
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
+def validate_number_format(value: str) -> None:
+    """A document number pattern: {year} and {number} (e.g. INV-{year}-{number:04}), nothing
+    else, so every year restarts at 1 without ever repeating a number."""
+    try:
+        sample = value.format(year=2026, number=42)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationError(
+            _("Use only {year} and {number}, e.g. INV-{year}-{number:04} (%(error)s)."),
+            params={"error": exc},
+        ) from None
+    if "{year" not in value or "{number" not in value:
+        raise ValidationError(_("The pattern needs both {year} and {number}."))
+    if len(sample) > 30:
+        raise ValidationError(_("Numbers from this pattern would be too long (30 characters)."))
+
+
+def validate_reminder_days(value: str) -> None:
+    try:
+        days = [int(part) for part in value.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise ValidationError(_("Write whole days separated by commas, e.g. 7, 14, 30.")) from None
+    if any(d <= 0 for d in days) or days != sorted(set(days)):
+        raise ValidationError(_("Use increasing numbers of days after the due date: 7, 14, 30."))
+
+
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(tz)s” is not a known time zone."), params={"tz": value})
@@ -71,6 +96,49 @@ class StudioSettings(models.Model):
         help_text=_("How imported files write dates (31/12 or 12/31) and decimals (1.5 or 1,5)."),
     )
 
+    # Printed on documents and used for e-mails.
+    email = models.EmailField(_("e-mail for clients"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    vat_number = models.CharField(_("VAT / tax number"), max_length=40, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
+    payment_details = models.TextField(
+        _("payment details"), blank=True, help_text=_("Bank account printed on invoices.")
+    )
+    invoice_number_format = models.CharField(
+        _("invoice numbers"),
+        max_length=40,
+        default="INV-{year}-{number:04}",
+        validators=[validate_number_format],
+        help_text=_("{year} and {number}; {number:04} pads to four digits: INV-2026-0042."),
+    )
+    quote_number_format = models.CharField(
+        _("quote numbers"),
+        max_length=40,
+        default="Q-{year}-{number:04}",
+        validators=[validate_number_format],
+    )
+    credit_note_number_format = models.CharField(
+        _("credit note numbers"),
+        max_length=40,
+        default="CN-{year}-{number:04}",
+        validators=[validate_number_format],
+    )
+    receipt_number_format = models.CharField(
+        _("receipt numbers"),
+        max_length=40,
+        default="R-{year}-{number:04}",
+        validators=[validate_number_format],
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    quote_valid_days = models.PositiveSmallIntegerField(_("quotes valid for (days)"), default=30)
+    reminder_days = models.CharField(
+        _("reminders (days after due date)"),
+        max_length=60,
+        default="7, 14, 30",
+        validators=[validate_reminder_days],
+        help_text=_("One reminder e-mail per step, e.g. 7, 14, 30."),
+    )
+
     class Meta:
         verbose_name = verbose_name_plural = _("studio settings")
 
@@ -86,6 +154,10 @@ class StudioSettings(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def reminder_steps(self) -> list[int]:
+        return [int(part) for part in self.reminder_days.replace(" ", "").split(",") if part]
 
 
 class OpeningHours(models.Model):

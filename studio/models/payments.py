@@ -1,0 +1,104 @@
+"""Money received (or given back) against an invoice or, for a deposit, a session.
+
+Payments are never edited: a mistake is corrected by a refund, a negative payment linked to the
+one it returns. An invoice's paid amount, balance and status are derived from its payments by
+studio/services/payments.py. A payment from a provider (Stripe) carries the provider's id, which
+PostgreSQL keeps unique, so a webhook delivered twice records one payment.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from studio.models.billing import Invoice
+from studio.models.clients import Client
+from studio.models.sessions import Session
+from studio.models.settings import CURRENCIES
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        CARD_TERMINAL = "card_terminal", _("Card terminal")
+        STRIPE = "stripe", _("Card online (Stripe)")
+        OTHER = "other", _("Other")
+
+    MANUAL = (Method.CASH, Method.BANK_TRANSFER, Method.CARD_TERMINAL, Method.OTHER)
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="payments")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    # A deposit taken when the session was booked; allocated to the invoice that bills it.
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    refund_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
+    received_at = models.DateTimeField(_("received"))
+    reference = models.CharField(
+        _("reference"), max_length=120, blank=True, help_text=_("Bank reference, cheque number…")
+    )
+    provider_id = models.CharField(max_length=120, null=True, blank=True, editable=False)
+    receipt_number = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["invoice", "received_at"], name="payment_invoice")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_id"],
+                condition=models.Q(provider_id__isnull=False),
+                name="payment_provider_id_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(invoice__isnull=False) | models.Q(session__isnull=False),
+                name="payment_for_something",
+            ),
+            # Money in is positive; a refund is negative and says what it refunds.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(refund_of__isnull=True, amount__gt=0)
+                    | models.Q(refund_of__isnull=False, amount__lt=0)
+                ),
+                name="payment_sign_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = _("Refund") if self.amount < 0 else _("Payment")
+        return f"{kind} {self.amount} {self.currency}"
+
+    @property
+    def is_refund(self) -> bool:
+        return self.refund_of_id is not None
+
+
+class ReminderSent(models.Model):
+    """A reminder step sent for an overdue invoice: at most one per step, enforced here."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="reminders")
+    step = models.PositiveSmallIntegerField()  # 1 = first reminder
+    days_overdue = models.PositiveSmallIntegerField()
+    sent_on = models.DateField()
+
+    class Meta:
+        ordering = ["invoice", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "step"], name="reminder_step_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.step} for {self.invoice}"

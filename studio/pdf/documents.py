@@ -1,0 +1,276 @@
+"""Invoices, quotes and credit notes: one layout, three titles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import ClassVar
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from studio.pdf.base import Renderer, Styles
+from studio.pdf.data import DocumentData, PrintedLine
+from studio.pdf.formatting import long_date, markup, money, plain_number
+
+COLUMNS = ("Description", "Qty", "Unit price", "Discount %", "Tax %", "Amount")
+
+
+def line_rows(
+    lines: list[PrintedLine],
+    currency: str,
+    description: Callable[[str], str | Flowable] = str.strip,
+) -> list[list[str | Flowable]]:
+    """The line table's rows, column titles first; `description` lays out the first cell."""
+    rows: list[list[str | Flowable]] = [list(COLUMNS)]
+    for line in lines:
+        rows.append(
+            [
+                description(line.description),
+                plain_number(line.quantity),
+                money(line.unit_price, currency),
+                plain_number(line.discount_percent) if line.discount_percent else "–",
+                plain_number(line.tax_rate),
+                money(line.net, currency),
+            ]
+        )
+    return rows
+
+
+class DocumentRenderer(Renderer):
+    title: ClassVar[str] = "Document"
+    tax_label: ClassVar[str] = "VAT"
+    # Description takes what the other columns leave.
+    number_column_widths: ClassVar[tuple[float, ...]] = (
+        14 * mm,
+        26 * mm,
+        18 * mm,
+        13 * mm,
+        28 * mm,
+    )
+    cell_padding: ClassVar[float] = 3
+    totals_widths: ClassVar[tuple[float, float]] = (64 * mm, 32 * mm)
+
+    def header_title(self, data: DocumentData) -> tuple[str, str]:
+        # A draft has no number yet; the alert under the title says what it is instead.
+        return self.title, data.number
+
+    def footer_label(self, data: DocumentData) -> str:
+        return f"{self.title} {data.number or '(draft)'}  ·  {data.issuer.name}"
+
+    def alert(self, data: DocumentData) -> str:
+        return f"DRAFT — not a valid {self.title.lower()}" if data.draft else ""
+
+    def watermark(self, data: DocumentData) -> str:
+        return "DRAFT" if data.draft else ""
+
+    def story(self, data: DocumentData) -> list[Flowable]:
+        styles = self.styles()
+        story: list[Flowable] = [self.parties(data, styles), Spacer(0, 7 * mm)]
+        story.append(self.line_table(data, styles))
+        story.append(KeepTogether(self.totals(data, styles)))
+        if data.notes.strip():
+            story.append(
+                KeepTogether(
+                    [
+                        Paragraph("Notes", styles.heading),
+                        Paragraph(markup(data.notes), styles.body),
+                    ]
+                )
+            )
+        story += self.closing(data, styles)
+        return story
+
+    def parties(self, data: DocumentData, styles: Styles) -> Table:
+        """Who is billed on the left; the dates that matter on the right, under the title."""
+        bill_lines = [line.strip() for line in data.bill_to.strip().splitlines() if line.strip()]
+        bill_to: list[Flowable] = [Paragraph("BILL TO", styles.label)]
+        if bill_lines:
+            first, rest = bill_lines[0], "\n".join(bill_lines[1:])
+            bill_to.append(Paragraph(f"<b>{markup(first)}</b>", styles.body))
+            if rest:
+                bill_to.append(Paragraph(markup(rest), styles.body))
+        else:
+            bill_to.append(Paragraph("—", styles.body))
+        facts = self.facts(data)
+        facts_table = Table(
+            [[label, value] for label, value in facts],
+            colWidths=(self.title_width * 0.45, self.title_width * 0.55),
+            style=TableStyle(
+                [
+                    ("FONT", (0, 0), (0, -1), self.font, self.small_font_size),
+                    ("TEXTCOLOR", (0, 0), (0, -1), self.muted),
+                    ("FONT", (1, 0), (1, -1), self.font, self.font_size),
+                    ("TEXTCOLOR", (1, 0), (1, -1), self.text_colour),
+                    ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                    *self.emphasis(facts),
+                ]
+            ),
+        )
+        return Table(
+            [[bill_to, facts_table]],
+            colWidths=(self.text_width - self.title_width, self.title_width),
+            style=TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            ),
+        )
+
+    def facts(self, data: DocumentData) -> list[tuple[str, str]]:
+        return [("Issue date", long_date(data.issue_date) or "Not issued yet")]
+
+    def emphasis(self, facts: list[tuple[str, str]]) -> list[tuple]:
+        return []
+
+    def line_table(self, data: DocumentData, styles: Styles) -> Table:
+        widths = (self.text_width - sum(self.number_column_widths), *self.number_column_widths)
+        room = widths[0] - 2 * self.cell_padding
+
+        def description(text: str) -> str | Flowable:
+            # Table draws strings, "\n" included, far faster than it lays out Paragraphs;
+            # only a word too long for the column (a URL) needs Paragraph's word splitting.
+            lines = simpleSplit(text.strip(), self.font, self.font_size, room)
+            if all(stringWidth(line, self.font, self.font_size) <= room for line in lines):
+                return "\n".join(lines)
+            return Paragraph(markup(text), styles.cell)
+
+        rows = line_rows(data.lines, data.currency, description)
+        return Table(
+            rows,
+            colWidths=widths,
+            repeatRows=1,  # the column titles again at the top of every page
+            style=TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, 0), self.font_semibold, self.small_font_size),
+                    ("TEXTCOLOR", (0, 0), (-1, 0), self.accent),
+                    ("FONT", (0, 1), (-1, -1), self.font, self.font_size, self.font_size * 1.2),
+                    ("TEXTCOLOR", (0, 1), (-1, -1), self.text_colour),
+                    ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), self.cell_padding),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), self.cell_padding),
+                    ("TOPPADDING", (0, 0), (-1, -1), self.cell_padding),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), self.cell_padding),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.9, self.accent),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, self.rule_colour),
+                ]
+            ),
+        )
+
+    def totals(self, data: DocumentData, styles: Styles) -> list[Flowable]:
+        currency = data.currency
+        rows: list[tuple[str, str]] = [("Subtotal", money(data.gross, currency))]
+        if data.discount:
+            rows.append(("Discount", money(-data.discount, currency)))
+            rows.append(("Net", money(data.net, currency)))
+        for tax in data.taxes:
+            label = f"{self.tax_label} {plain_number(tax.rate)} % on {money(tax.base, currency)}"
+            rows.append((label, money(tax.tax, currency)))
+        total_row = len(rows)
+        rows.append(("Total", money(data.total, currency)))
+        commands: list[tuple] = [
+            ("FONT", (0, 0), (-1, -1), self.font, self.font_size),
+            ("TEXTCOLOR", (0, 0), (0, -1), self.muted),
+            ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), self.cell_padding),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("FONT", (0, total_row), (-1, total_row), self.font_bold, self.font_size + 2),
+            ("TEXTCOLOR", (0, total_row), (-1, total_row), self.text_colour),
+            ("LINEABOVE", (0, total_row), (-1, total_row), 0.9, self.accent),
+            ("TOPPADDING", (0, total_row), (-1, total_row), 5),
+        ]
+        if data.amount_paid is not None:
+            rows.append(("Amount paid", money(data.amount_paid, currency)))
+            rows.append(("Balance due", money(data.total - data.amount_paid, currency)))
+            last = len(rows) - 1
+            commands += [
+                ("FONT", (0, last), (-1, last), self.font_bold, self.font_size + 1),
+                ("TEXTCOLOR", (0, last), (-1, last), self.text_colour),
+                ("LINEABOVE", (0, last), (-1, last), 0.3, self.rule_colour),
+            ]
+        flowables: list[Flowable] = [
+            Spacer(0, 3 * mm),
+            Table(rows, colWidths=self.totals_widths, hAlign="RIGHT", style=TableStyle(commands)),
+        ]
+        if data.exchange_rate is not None and data.studio_currency:
+            text = (
+                f"Exchange rate: 1 {data.currency} = {plain_number(data.exchange_rate)} "
+                f"{data.studio_currency} (frozen on this document)"
+            )
+            if data.total_in_studio_currency is not None:
+                text += f"; total {money(data.total_in_studio_currency, data.studio_currency)}"
+            flowables += [Spacer(0, 2 * mm), Paragraph(markup(text), styles.muted_right)]
+        return flowables
+
+    def closing(self, data: DocumentData, styles: Styles) -> list[Flowable]:
+        return []
+
+
+class InvoiceRenderer(DocumentRenderer):
+    title = "Invoice"
+
+    def facts(self, data: DocumentData) -> list[tuple[str, str]]:
+        facts = super().facts(data)
+        if data.due_date:
+            facts.append(("Due date", long_date(data.due_date)))
+        if data.reference:
+            facts.append(("Quote", data.reference))
+        due = data.total - (data.amount_paid or Decimal(0))
+        facts.append(("Amount due", money(due, data.currency)))
+        return facts
+
+    def emphasis(self, facts: list[tuple[str, str]]) -> list[tuple]:
+        last = len(facts) - 1
+        return [
+            ("FONT", (1, last), (1, last), self.font_bold, self.font_size + 1),
+            ("TEXTCOLOR", (0, last), (0, last), self.text_colour),
+            ("LINEABOVE", (0, last), (-1, last), 0.3, self.rule_colour),
+            ("TOPPADDING", (0, last), (-1, last), 4),
+        ]
+
+    def closing(self, data: DocumentData, styles: Styles) -> list[Flowable]:
+        details = data.issuer.payment_details.strip()
+        if not details:
+            return []
+        text = markup(details)
+        if data.number:
+            text += f"<br/>Payment reference: <b>{markup(data.number)}</b>"
+        return [
+            KeepTogether(
+                [Paragraph("Payment details", styles.heading), Paragraph(text, styles.body)]
+            )
+        ]
+
+
+class QuoteRenderer(DocumentRenderer):
+    title = "Quote"
+
+    def facts(self, data: DocumentData) -> list[tuple[str, str]]:
+        facts = super().facts(data)
+        if data.valid_until:
+            facts.append(("Valid until", long_date(data.valid_until)))
+        return facts
+
+
+class CreditNoteRenderer(DocumentRenderer):
+    title = "Credit note"
+
+    def facts(self, data: DocumentData) -> list[tuple[str, str]]:
+        facts = super().facts(data)
+        if data.reference:
+            facts.append(("Credits invoice", data.reference))
+        return facts

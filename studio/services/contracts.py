@@ -1,0 +1,197 @@
+"""Contracts: rendered from a template for one client, sent, signed once, then frozen.
+
+The signature covers the exact text: the SHA-256 of the title and body as the signer saw them
+is stored with who signed, when, from where and how. The portal calls contract_sign(); staff
+record a contract signed on paper with contract_mark_signed_on_paper().
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from studio.models import Client, Contract, ContractTemplate
+from studio.services.audit import audit_record
+from studio.services.documents import pdf_store
+from studio.services.errors import StudioError
+from studio.services.mail_defaults import PLACEHOLDERS
+from studio.services.placeholders import placeholders_check, placeholders_fill
+
+CONTRACT_PLACEHOLDERS = (*PLACEHOLDERS["contract"], "client_email", "client_address", "today")
+
+
+def contract_template_check(*, title: str, body: str) -> None:
+    placeholders_check(title, allowed=CONTRACT_PLACEHOLDERS, field="title")
+    placeholders_check(body, allowed=CONTRACT_PLACEHOLDERS, field="body")
+
+
+def contract_text_hash(*, title: str, body: str) -> str:
+    """The fingerprint of what was signed: title and body, exactly, in UTF-8."""
+    return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    client: Client,
+    template: ContractTemplate,
+    project: str = "",
+    start_date: date | None = None,
+    end_date: date | None = None,
+    fee: Decimal | None = None,
+    currency: str = "EUR",
+    by=None,
+) -> Contract:
+    from studio.services.mail import email_values, money
+
+    contract_template_check(title=template.title, body=template.body)
+    if start_date and end_date and end_date < start_date:
+        raise StudioError("The contract ends before it starts.", field="end_date")
+    values = email_values(
+        {
+            "client_name": client.name,
+            "client_email": client.email,
+            "client_address": ", ".join(client.address.split("\n")),
+            "project": project or "the project",
+            "start_date": f"{start_date:%d %B %Y}" if start_date else "to be agreed",
+            "end_date": f"{end_date:%d %B %Y}" if end_date else "to be agreed",
+            "fee": money(fee, currency) if fee is not None else "as quoted",
+            "title": template.title,
+            "today": f"{timezone.localdate():%d %B %Y}",
+        }
+    )
+    contract = Contract.objects.create(
+        client=client,
+        template=template,
+        title=placeholders_fill(template.title, values),
+        project=project,
+        start_date=start_date,
+        end_date=end_date,
+        fee=fee,
+        currency=currency,
+        body=placeholders_fill(template.body, values),
+        recorded_by=by if getattr(by, "pk", None) else None,
+    )
+    audit_record(action="contract.created", obj=contract, by=by)
+    return contract
+
+
+def _lock(contract: Contract, *allowed: str) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.status not in allowed:
+        raise StudioError(f"This contract is {contract.get_status_display().lower()}.")
+    return contract
+
+
+@transaction.atomic
+def contract_send(*, contract: Contract, by=None) -> Contract:
+    from studio.services.mail import email_queue, money
+
+    contract = _lock(contract, Contract.Status.DRAFT, Contract.Status.SENT)
+    contract.status = Contract.Status.SENT
+    contract.sent_at = timezone.now()
+    contract.save(update_fields=["status", "sent_at"])
+    if contract.client.email:
+        email_queue(
+            kind="contract",
+            to=contract.client.email,
+            values={
+                "client_name": contract.client.name,
+                "title": contract.title,
+                "project": contract.project or "the project",
+                "start_date": f"{contract.start_date:%d %B %Y}" if contract.start_date else "",
+                "end_date": f"{contract.end_date:%d %B %Y}" if contract.end_date else "",
+                "fee": money(contract.fee, contract.currency) if contract.fee is not None else "",
+            },
+            about=f"contract:{contract.pk}",
+        )
+    audit_record(action="contract.sent", obj=contract, by=by)
+    return contract
+
+
+def _sign(contract: Contract, *, name: str, via: str, ip, user_agent: str, shown_hash, by):
+    name = " ".join(name.split())
+    if len(name) < 2:
+        raise StudioError("Type your full name to sign.", field="signed_name")
+    current = contract_text_hash(title=contract.title, body=contract.body)
+    if shown_hash is not None and shown_hash != current:
+        raise StudioError("The contract changed since it was opened: read it again before signing.")
+    contract.status = Contract.Status.SIGNED
+    contract.signed_at = timezone.now()
+    contract.signed_name = name[:200]
+    contract.signed_ip = ip or None
+    contract.signed_user_agent = (user_agent or "")[:400]
+    contract.signed_via = via
+    contract.document_sha256 = current
+    if by is not None and getattr(by, "pk", None):
+        contract.recorded_by = by
+    contract.save()
+    contract_pdf(contract)
+    audit_record(
+        action="contract.signed",
+        obj=contract,
+        by=by,
+        changes={"signed_name": [None, contract.signed_name], "via": [None, via]},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_sign(
+    *, contract: Contract, name: str, ip: str, user_agent: str, shown_hash: str
+) -> Contract:
+    """The client signs in the portal: `shown_hash` is the hash of the text the page showed,
+    so a contract edited while the client was reading is not signed unseen."""
+    contract = _lock(contract, Contract.Status.SENT)
+    return _sign(
+        contract,
+        name=name,
+        via=Contract.SignedVia.PORTAL,
+        ip=ip,
+        user_agent=user_agent,
+        shown_hash=shown_hash,
+        by=None,
+    )
+
+
+@transaction.atomic
+def contract_mark_signed_on_paper(*, contract: Contract, name: str, by, ip: str = "") -> Contract:
+    contract = _lock(contract, Contract.Status.DRAFT, Contract.Status.SENT)
+    return _sign(
+        contract,
+        name=name,
+        via=Contract.SignedVia.PAPER,
+        ip=ip,
+        user_agent="",
+        shown_hash=None,
+        by=by,
+    )
+
+
+@transaction.atomic
+def contract_void(*, contract: Contract, by=None) -> Contract:
+    contract = _lock(contract, Contract.Status.DRAFT, Contract.Status.SENT)
+    contract.status = Contract.Status.VOID
+    contract.voided_at = timezone.now()
+    contract.save(update_fields=["status", "voided_at"])
+    audit_record(action="contract.voided", obj=contract, by=by)
+    return contract
+
+
+def contract_pdf(contract: Contract):
+    """Signed: the kept PDF with its signature page. Otherwise a fresh rendering."""
+    from studio.pdf import render_pdf
+    from studio.selectors.documents import contract_data
+
+    if contract.status != Contract.Status.SIGNED:
+        return render_pdf(contract_data(contract))
+    return pdf_store(
+        kind="contract",
+        object_id=contract.pk,
+        filename=f"contract-{contract.pk}-signed.pdf",
+        render=lambda: render_pdf(contract_data(contract)),
+    )

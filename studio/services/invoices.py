@@ -1,0 +1,358 @@
+"""Invoices: drafts, lines from sessions, issuing (numbered, frozen, PDF kept), voiding, and the
+paid/balance/status derived from payments and credit notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from studio.models import Client, Invoice, InvoiceLine, Payment, Session
+from studio.pdf import render_pdf
+from studio.selectors.settings import studio_settings_get
+from studio.services import totals
+from studio.services.audit import audit_record
+from studio.services.documents import (
+    bill_to,
+    document_recalculate,
+    exchange_rate_check,
+    line_values,
+    lines_create,
+    pdf_store,
+)
+from studio.services.errors import StudioError
+from studio.services.numbering import number_allocate
+from studio.services.sessions import room_price
+
+NOT_DRAFT = "{invoice} is {status}: an issued invoice cannot change. Correct it with a credit note."
+
+
+def _today() -> date:
+    return timezone.localdate(timezone=studio_settings_get().tz)
+
+
+def invoice_lock(invoice: Invoice) -> Invoice:
+    return Invoice.objects.select_for_update().get(pk=invoice.pk)
+
+
+def _draft_lock(invoice: Invoice) -> Invoice:
+    invoice = invoice_lock(invoice)
+    if invoice.status != Invoice.Status.DRAFT:
+        raise StudioError(NOT_DRAFT.format(invoice=invoice, status=invoice.get_status_display()))
+    return invoice
+
+
+@transaction.atomic
+def invoice_create(
+    *,
+    client: Client,
+    currency: str | None = None,
+    exchange_rate=None,
+    lines: Iterable[Mapping] = (),
+    notes: str = "",
+    due_date: date | None = None,
+    by=None,
+) -> Invoice:
+    settings = studio_settings_get()
+    currency = currency or settings.currency
+    invoice = Invoice.objects.create(
+        client=client,
+        currency=currency,
+        studio_currency=settings.currency,
+        exchange_rate=exchange_rate_check(currency=currency, rate=exchange_rate),
+        notes=notes,
+        due_date=due_date,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    lines_create(invoice, [line_values(line) for line in lines])
+    document_recalculate(invoice)
+    invoice.save()
+    audit_record(action="invoice.created", obj=invoice, by=by)
+    return invoice
+
+
+@transaction.atomic
+def invoice_lines_add(*, invoice: Invoice, lines: Iterable[Mapping], by=None) -> Invoice:
+    invoice = _draft_lock(invoice)
+    last = invoice.lines.count()
+    lines_create(invoice, [line_values(line) for line in lines], start=last)
+    document_recalculate(invoice)
+    invoice.save()
+    return invoice
+
+
+@transaction.atomic
+def invoice_draft_recalculate(*, invoice: Invoice) -> Invoice:
+    """After lines of a draft were edited in place (the admin's inline rows)."""
+    invoice = _draft_lock(invoice)
+    document_recalculate(invoice)
+    invoice.save()
+    return invoice
+
+
+def _session_lines(session: Session, tax_rate: Decimal) -> list[dict]:
+    """What a completed session bills: room time (at the price it was booked for), overtime
+    at the room's rate, each engineer's hours and each piece of hired gear."""
+    tz = studio_settings_get().tz
+    start, end = timezone.localtime(session.start, tz), timezone.localtime(session.end, tz)
+    when = f"{start:%d %b %Y %H:%M}–{end:%H:%M}"
+    hours = Decimal(str(round(session.hours, 2)))
+    # The session's price includes overtime charged at check-out: bill it as its own line.
+    overtime = Decimal(0)
+    if session.overtime_minutes:
+        overtime = room_price(
+            room=session.room,
+            start=session.end,
+            end=session.end + timedelta(minutes=session.overtime_minutes),
+        )
+    lines = [
+        {
+            "source": "room",
+            "kind": "room",
+            "description": f"{session.room.name}, {when} ({hours:g} h)",
+            "quantity": Decimal(1),
+            "unit_price": session.price - overtime,
+        }
+    ]
+    if overtime:
+        lines.append(
+            {
+                "source": "overtime",
+                "kind": "overtime",
+                "description": (
+                    f"Overtime, {session.room.name}, {start:%d %b %Y} "
+                    f"({session.overtime_minutes} min)"
+                ),
+                "quantity": Decimal(1),
+                "unit_price": overtime,
+            }
+        )
+    for crew in session.crew.select_related("engineer"):
+        if crew.engineer.hourly_rate > 0:
+            lines.append(
+                {
+                    "source": f"engineer:{crew.engineer_id}",
+                    "kind": "engineer",
+                    "description": f"Engineer {crew.engineer.name}, {start:%d %b %Y}",
+                    "quantity": hours,
+                    "unit_price": crew.engineer.hourly_rate,
+                }
+            )
+    for hire in session.gear.select_related("equipment"):
+        if hire.equipment.hire_price > 0:
+            lines.append(
+                {
+                    "source": f"gear:{hire.equipment_id}",
+                    "kind": "gear",
+                    "description": f"Gear hire: {hire.equipment}, {start:%d %b %Y}",
+                    "quantity": Decimal(1),
+                    "unit_price": hire.equipment.hire_price,
+                }
+            )
+    for line in lines:
+        line["tax_rate"] = tax_rate
+    return lines
+
+
+@transaction.atomic
+def invoice_sessions_add(*, invoice: Invoice, sessions: Iterable[Session], by=None) -> Invoice:
+    """Bill completed sessions on a draft. A session (or an engineer or gear of it) already on
+    another live invoice is refused; the session's deposits are allocated to this invoice."""
+    invoice = _draft_lock(invoice)
+    tax_rate = studio_settings_get().default_tax_rate
+    position = invoice.lines.count()
+    sessions = list(
+        Session.objects.select_for_update(of=("self",))
+        .select_related("room")
+        .filter(pk__in=[s.pk for s in sessions])
+        .order_by("start")
+    )
+    for session in sessions:
+        if session.client_id != invoice.client_id:
+            raise StudioError(f"{session} is booked for another client, {session.client}.")
+        if session.status != Session.Status.COMPLETED:
+            raise StudioError(
+                f"{session} is {session.get_status_display().lower()}: only completed "
+                "sessions are billed."
+            )
+        if session.currency != invoice.currency:
+            raise StudioError(
+                f"{session} was priced in {session.currency}; this invoice is in "
+                f"{invoice.currency}."
+            )
+        billed = (
+            InvoiceLine.objects.filter(session=session, billed=True)
+            .select_related("invoice")
+            .first()
+        )
+        if billed:
+            raise StudioError(f"{session} is already billed on {billed.invoice}.")
+        for line in _session_lines(session, tax_rate):
+            position += 1
+            source = line.pop("source")
+            try:
+                with transaction.atomic():
+                    InvoiceLine.objects.create(
+                        invoice=invoice, session=session, source=source, position=position, **line
+                    )
+            except IntegrityError as exc:
+                if "session_billed_once" not in str(exc):
+                    raise
+                raise StudioError(f"{session} was billed on another invoice meanwhile.") from None
+        Payment.objects.filter(session=session, invoice__isnull=True).update(invoice=invoice)
+    document_recalculate(invoice)
+    invoice.save()
+    audit_record(
+        action="invoice.sessions_added",
+        obj=invoice,
+        by=by,
+        changes={"sessions": [None, [s.pk for s in sessions]]},
+    )
+    return invoice
+
+
+@transaction.atomic
+def invoice_delete(*, invoice: Invoice, by=None) -> None:
+    """Drop a draft. Deposits allocated to it go back to their sessions."""
+    invoice = _draft_lock(invoice)
+    Payment.objects.filter(invoice=invoice).update(invoice=None)
+    audit_record(action="invoice.deleted", obj=invoice, by=by)
+    invoice.delete()
+
+
+@transaction.atomic
+def invoice_issue(*, invoice: Invoice, by=None, today: date | None = None) -> Invoice:
+    """Number the draft, freeze what it says, keep its PDF. The number is allocated in this
+    transaction: concurrent issues queue on the counter and never leave a gap."""
+    invoice = _draft_lock(invoice)
+    if not invoice.lines.exists():
+        raise StudioError("Add at least one line before issuing the invoice.")
+    result = document_recalculate(invoice)
+    if result.total < 0:
+        raise StudioError("The total is negative: issue a credit note instead.")
+    settings = studio_settings_get()
+    today = today or _today()
+    invoice.issue_date = today
+    if not invoice.due_date or invoice.due_date < today:
+        invoice.due_date = today + timedelta(days=settings.payment_terms_days)
+    invoice.bill_to = bill_to(invoice.client)
+    invoice.studio_currency = settings.currency
+    invoice.total_in_studio_currency = totals.convert(
+        result.total, rate=invoice.exchange_rate, to_currency=settings.currency
+    )
+    invoice.year = today.year
+    invoice.sequence, invoice.number = number_allocate(kind="invoice", year=today.year)
+    invoice.status = Invoice.Status.ISSUED
+    invoice.issued_at = timezone.now()
+    invoice.save()
+    _settle(invoice)
+    invoice_pdf(invoice)
+    audit_record(
+        action="invoice.issued", obj=invoice, by=by, changes={"number": [None, invoice.number]}
+    )
+    return invoice
+
+
+def invoice_pdf(invoice: Invoice):
+    """The stored PDF of an issued invoice (a draft's PDF is rendered fresh, never kept)."""
+    from studio.selectors.documents import invoice_data
+
+    if invoice.number is None:
+        return render_pdf(invoice_data(invoice))
+    return pdf_store(
+        kind="invoice",
+        object_id=invoice.pk,
+        filename=f"{invoice.number}.pdf",
+        render=lambda: render_pdf(invoice_data(invoice)),
+    )
+
+
+@transaction.atomic
+def invoice_void(*, invoice: Invoice, reason: str, by=None) -> Invoice:
+    invoice = invoice_lock(invoice)
+    if invoice.status == Invoice.Status.DRAFT:
+        raise StudioError("A draft is not voided: delete it.")
+    if invoice.status == Invoice.Status.VOID:
+        raise StudioError(f"{invoice} is already void.")
+    if invoice.payments.exists() or invoice.credit_notes.exists():
+        raise StudioError(
+            f"{invoice} has payments or credit notes: credit it and refund instead of voiding."
+        )
+    if not reason.strip():
+        raise StudioError("Say why the invoice is voided.", field="reason")
+    invoice.status = Invoice.Status.VOID
+    invoice.voided_at = timezone.now()
+    invoice.void_reason = reason.strip()
+    invoice.balance = Decimal(0)
+    invoice.overdue_since = None
+    invoice.save()
+    # Its sessions can be billed again.
+    invoice.lines.filter(session__isnull=False).update(billed=False)
+    audit_record(action="invoice.voided", obj=invoice, by=by, changes={"reason": [None, reason]})
+    return invoice
+
+
+def _settle(invoice: Invoice) -> Invoice:
+    """Derive paid, credited, balance and status from the payments and credit notes."""
+    paid = invoice.payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    credited = invoice.credit_notes.aggregate(s=Sum("total"))["s"] or Decimal(0)
+    invoice.amount_paid = paid
+    invoice.amount_credited = credited
+    invoice.balance = invoice.total - credited - paid
+    if invoice.status not in (Invoice.Status.DRAFT, Invoice.Status.VOID):
+        if invoice.balance <= 0:
+            invoice.status = Invoice.Status.PAID
+            invoice.overdue_since = None
+        elif paid > 0:
+            invoice.status = Invoice.Status.PARTIALLY_PAID
+        else:
+            invoice.status = Invoice.Status.ISSUED
+    invoice.save(
+        update_fields=[
+            "amount_paid",
+            "amount_credited",
+            "balance",
+            "status",
+            "overdue_since",
+        ]
+    )
+    return invoice
+
+
+@transaction.atomic
+def invoice_settle(*, invoice: Invoice) -> Invoice:
+    return _settle(invoice_lock(invoice))
+
+
+@transaction.atomic
+def invoice_send(*, invoice: Invoice, by=None, to: str | None = None):
+    from studio.services.mail import email_queue
+
+    if invoice.status in (Invoice.Status.DRAFT, Invoice.Status.VOID):
+        raise StudioError(f"{invoice} is {invoice.get_status_display().lower()}: issue it first.")
+    stored = invoice_pdf(invoice)
+    email = email_queue(
+        kind="invoice",
+        to=to or invoice.client.email,
+        values=invoice_mail_values(invoice),
+        attachment=stored,
+        about=f"invoice:{invoice.pk}",
+    )
+    audit_record(action="invoice.sent", obj=invoice, by=by, changes={"to": [None, email.to]})
+    return email
+
+
+def invoice_mail_values(invoice: Invoice) -> dict:
+    from studio.services.mail import money
+
+    return {
+        "client_name": invoice.client.name,
+        "number": invoice.number,
+        "total": money(invoice.total, invoice.currency),
+        "balance": money(invoice.balance, invoice.currency),
+        "due_date": f"{invoice.due_date:%d %B %Y}" if invoice.due_date else "",
+    }

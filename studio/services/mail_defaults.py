@@ -1,0 +1,60 @@
+"""The e-mails a new studio starts with, and the placeholders each one may use."""
+
+from __future__ import annotations
+
+COMMON = ("studio_name", "studio_email", "client_name")
+
+PLACEHOLDERS = {
+    "quote": (*COMMON, "number", "title", "total", "valid_until"),
+    "invoice": (*COMMON, "number", "total", "balance", "due_date"),
+    "receipt": (*COMMON, "number", "amount", "invoice_number", "balance", "received_on"),
+    "reminder": (*COMMON, "number", "total", "balance", "due_date", "days_overdue", "step"),
+    "credit_note": (*COMMON, "number", "invoice_number", "total", "reason"),
+    "contract": (*COMMON, "title", "project", "start_date", "end_date", "fee"),
+}
+
+DEFAULTS = {
+    "quote": (
+        "Quote {{ number }} from {{ studio_name }}",
+        "Hello {{ client_name }},\n\n"
+        "Please find attached our quote {{ number }} for {{ title }}, "
+        "{{ total }} in total, valid until {{ valid_until }}.\n\n"
+        "Reply to this e-mail or accept it from your client portal, and we will book your "
+        "sessions.\n\nBest regards,\n{{ studio_name }}",
+    ),
+    "invoice": (
+        "Invoice {{ number }} from {{ studio_name }}",
+        "Hello {{ client_name }},\n\n"
+        "Please find attached invoice {{ number }} for {{ total }}, due on {{ due_date }}.\n"
+        "Balance due: {{ balance }}.\n\n"
+        "Thank you for recording with us.\n{{ studio_name }}",
+    ),
+    "receipt": (
+        "Payment received — {{ invoice_number }}",
+        "Hello {{ client_name }},\n\n"
+        "We received {{ amount }} on {{ received_on }} for invoice {{ invoice_number }}. "
+        "Your receipt {{ number }} is attached.\nBalance remaining: {{ balance }}.\n\n"
+        "Thank you,\n{{ studio_name }}",
+    ),
+    "reminder": (
+        "Reminder: invoice {{ number }} is {{ days_overdue }} days overdue",
+        "Hello {{ client_name }},\n\n"
+        "Our invoice {{ number }} ({{ total }}) was due on {{ due_date }} and "
+        "{{ balance }} is still outstanding. The invoice is attached again.\n\n"
+        "If you have already paid, thank you and please ignore this message.\n\n"
+        "{{ studio_name }}",
+    ),
+    "credit_note": (
+        "Credit note {{ number }} for invoice {{ invoice_number }}",
+        "Hello {{ client_name }},\n\n"
+        "We have issued credit note {{ number }} for {{ total }} against invoice "
+        "{{ invoice_number }} ({{ reason }}). It is attached.\n\n{{ studio_name }}",
+    ),
+    "contract": (
+        "Contract to sign: {{ title }}",
+        "Hello {{ client_name }},\n\n"
+        "Here is the contract “{{ title }}” for {{ project }}. Please read it and sign it in "
+        "your client portal, or sign the attached copy and bring it to the studio.\n\n"
+        "{{ studio_name }}",
+    ),
+}

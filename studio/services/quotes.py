@@ -1,0 +1,184 @@
+"""Quotes: draft → sent → accepted / declined / expired → converted into an invoice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from studio.models import Client, Invoice, Quote
+from studio.selectors.settings import studio_settings_get
+from studio.services.audit import audit_record
+from studio.services.documents import (
+    bill_to,
+    document_recalculate,
+    exchange_rate_check,
+    line_values,
+    lines_create,
+    pdf_store,
+)
+from studio.services.errors import StudioError
+from studio.services.numbering import number_allocate
+
+LINE_COPY = ("kind", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
+
+
+def _today() -> date:
+    return timezone.localdate(timezone=studio_settings_get().tz)
+
+
+def _lock(quote: Quote, *allowed: str) -> Quote:
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if quote.status not in allowed:
+        raise StudioError(f"{quote} is {quote.get_status_display().lower()}.")
+    return quote
+
+
+@transaction.atomic
+def quote_create(
+    *,
+    client: Client,
+    title: str = "",
+    currency: str | None = None,
+    exchange_rate=None,
+    lines: Iterable[Mapping] = (),
+    notes: str = "",
+    valid_until: date | None = None,
+    by=None,
+) -> Quote:
+    settings = studio_settings_get()
+    currency = currency or settings.currency
+    quote = Quote.objects.create(
+        client=client,
+        title=title.strip(),
+        currency=currency,
+        studio_currency=settings.currency,
+        exchange_rate=exchange_rate_check(currency=currency, rate=exchange_rate),
+        notes=notes,
+        valid_until=valid_until,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    lines_create(quote, [line_values(line) for line in lines])
+    document_recalculate(quote)
+    quote.save()
+    audit_record(action="quote.created", obj=quote, by=by)
+    return quote
+
+
+@transaction.atomic
+def quote_draft_recalculate(*, quote: Quote) -> Quote:
+    quote = _lock(quote, Quote.Status.DRAFT)
+    document_recalculate(quote)
+    quote.save()
+    return quote
+
+
+@transaction.atomic
+def quote_send(*, quote: Quote, by=None, today: date | None = None, email: bool = True) -> Quote:
+    """Number and freeze the quote, keep its PDF and e-mail it to the client."""
+    quote = _lock(quote, Quote.Status.DRAFT)
+    if not quote.lines.exists():
+        raise StudioError("Add at least one line before sending the quote.")
+    settings = studio_settings_get()
+    today = today or _today()
+    document_recalculate(quote)
+    quote.issue_date = today
+    if not quote.valid_until or quote.valid_until < today:
+        quote.valid_until = today + timedelta(days=settings.quote_valid_days)
+    quote.bill_to = bill_to(quote.client)
+    quote.studio_currency = settings.currency
+    quote.year = today.year
+    quote.sequence, quote.number = number_allocate(kind="quote", year=today.year)
+    quote.status = Quote.Status.SENT
+    quote.sent_at = timezone.now()
+    quote.save()
+    stored = quote_pdf(quote)
+    audit_record(action="quote.sent", obj=quote, by=by, changes={"number": [None, quote.number]})
+    if email and quote.client.email:
+        from studio.services.mail import email_queue, money
+
+        email_queue(
+            kind="quote",
+            to=quote.client.email,
+            values={
+                "client_name": quote.client.name,
+                "number": quote.number,
+                "title": quote.title or "your sessions",
+                "total": money(quote.total, quote.currency),
+                "valid_until": f"{quote.valid_until:%d %B %Y}",
+            },
+            attachment=stored,
+            about=f"quote:{quote.pk}",
+        )
+    return quote
+
+
+def quote_pdf(quote: Quote):
+    from studio.pdf import render_pdf
+    from studio.selectors.documents import quote_data
+
+    if quote.number is None:
+        return render_pdf(quote_data(quote))
+    return pdf_store(
+        kind="quote",
+        object_id=quote.pk,
+        filename=f"{quote.number}.pdf",
+        render=lambda: render_pdf(quote_data(quote)),
+    )
+
+
+def _decide(quote: Quote, status: str, action: str, by, today: date | None) -> Quote:
+    quote = _lock(quote, Quote.Status.SENT)
+    if quote.valid_until and quote.valid_until < (today or _today()):
+        raise StudioError(f"{quote} expired on {quote.valid_until:%d %B %Y}.")
+    quote.status = status
+    quote.decided_at = timezone.now()
+    quote.save(update_fields=["status", "decided_at"])
+    audit_record(action=action, obj=quote, by=by)
+    return quote
+
+
+@transaction.atomic
+def quote_accept(*, quote: Quote, by=None, today: date | None = None) -> Quote:
+    return _decide(quote, Quote.Status.ACCEPTED, "quote.accepted", by, today)
+
+
+@transaction.atomic
+def quote_decline(*, quote: Quote, by=None, today: date | None = None) -> Quote:
+    return _decide(quote, Quote.Status.DECLINED, "quote.declined", by, today)
+
+
+@transaction.atomic
+def quotes_expire(*, today: date | None = None) -> int:
+    """Sent quotes past their date, expired (the daily schedule)."""
+    return Quote.objects.filter(status=Quote.Status.SENT, valid_until__lt=today or _today()).update(
+        status=Quote.Status.EXPIRED
+    )
+
+
+@transaction.atomic
+def quote_convert(*, quote: Quote, by=None) -> Invoice:
+    """The invoice for a sent or accepted quote, as a draft with the quote's lines, currency and
+    rate, ready to check and issue. A quote converts once."""
+    from studio.services.invoices import invoice_create
+
+    quote = _lock(quote, Quote.Status.SENT, Quote.Status.ACCEPTED)
+    invoice = invoice_create(
+        client=quote.client,
+        currency=quote.currency,
+        exchange_rate=quote.exchange_rate,
+        lines=[{f: getattr(line, f) for f in LINE_COPY} for line in quote.lines.all()],
+        notes=quote.notes,
+        by=by,
+    )
+    invoice.quote = quote
+    invoice.save(update_fields=["quote"])
+    quote.status = Quote.Status.CONVERTED
+    quote.decided_at = quote.decided_at or timezone.now()
+    quote.save(update_fields=["status", "decided_at"])
+    audit_record(
+        action="quote.converted", obj=quote, by=by, changes={"invoice": [None, invoice.pk]}
+    )
+    return invoice
