@@ -66,8 +66,10 @@ def studio_daily_fanout() -> int:
     from django_q.tasks import async_task
 
     count = 0
-    for schema in Studio.objects.studios().filter(status=Studio.Status.ACTIVE).values_list(
-        "schema_name", flat=True
+    for schema in (
+        Studio.objects.studios()
+        .filter(status=Studio.Status.ACTIVE)
+        .values_list("schema_name", flat=True)
     ):
         async_task(studio_daily_task.task_path, schema, task_name=f"studio-daily@{schema}")
         count += 1

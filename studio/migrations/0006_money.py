@@ -9,450 +9,1372 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('studio', '0005_client_tag_characters'),
+        ("studio", "0005_client_tag_characters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContractTemplate',
+            name="ContractTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
-                ('title', models.CharField(max_length=200, verbose_name='document title')),
-                ('body', models.TextField(help_text='Placeholders in double braces, e.g. {{ client_name }}, {{ project }}, {{ fee }}.', verbose_name='text')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                ("title", models.CharField(max_length=200, verbose_name="document title")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Placeholders in double braces, e.g. {{ client_name }}, {{ project }}, {{ fee }}.",
+                        verbose_name="text",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='EmailTemplate',
+            name="EmailTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('quote', 'Quote'), ('invoice', 'Invoice'), ('receipt', 'Payment receipt'), ('reminder', 'Payment reminder'), ('credit_note', 'Credit note'), ('contract', 'Contract to sign')], max_length=16, unique=True, verbose_name='e-mail')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='text')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quote", "Quote"),
+                            ("invoice", "Invoice"),
+                            ("receipt", "Payment receipt"),
+                            ("reminder", "Payment reminder"),
+                            ("credit_note", "Credit note"),
+                            ("contract", "Contract to sign"),
+                        ],
+                        max_length=16,
+                        unique=True,
+                        verbose_name="e-mail",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="text")),
             ],
             options={
-                'verbose_name': 'e-mail template',
-                'ordering': ['kind'],
+                "verbose_name": "e-mail template",
+                "ordering": ["kind"],
             },
         ),
         migrations.AddField(
-            model_name='equipment',
-            name='hire_price',
-            field=models.DecimalField(decimal_places=2, default=0, help_text='Billed on the invoice of each session that books it; 0 for house gear.', max_digits=10, verbose_name='hire price per session'),
+            model_name="equipment",
+            name="hire_price",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=0,
+                help_text="Billed on the invoice of each session that books it; 0 for house gear.",
+                max_digits=10,
+                verbose_name="hire price per session",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='credit_note_number_format',
-            field=models.CharField(default='CN-{year}-{number:04}', max_length=40, validators=[studio.models.settings.validate_number_format], verbose_name='credit note numbers'),
+            model_name="studiosettings",
+            name="credit_note_number_format",
+            field=models.CharField(
+                default="CN-{year}-{number:04}",
+                max_length=40,
+                validators=[studio.models.settings.validate_number_format],
+                verbose_name="credit note numbers",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='e-mail for clients'),
+            model_name="studiosettings",
+            name="email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="e-mail for clients"),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='invoice_number_format',
-            field=models.CharField(default='INV-{year}-{number:04}', help_text='{year} and {number}; {number:04} pads to four digits: INV-2026-0042.', max_length=40, validators=[studio.models.settings.validate_number_format], verbose_name='invoice numbers'),
+            model_name="studiosettings",
+            name="invoice_number_format",
+            field=models.CharField(
+                default="INV-{year}-{number:04}",
+                help_text="{year} and {number}; {number:04} pads to four digits: INV-2026-0042.",
+                max_length=40,
+                validators=[studio.models.settings.validate_number_format],
+                verbose_name="invoice numbers",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='logo',
-            field=models.ImageField(blank=True, upload_to='branding/', verbose_name='logo'),
+            model_name="studiosettings",
+            name="logo",
+            field=models.ImageField(blank=True, upload_to="branding/", verbose_name="logo"),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='payment_details',
-            field=models.TextField(blank=True, help_text='Bank account printed on invoices.', verbose_name='payment details'),
+            model_name="studiosettings",
+            name="payment_details",
+            field=models.TextField(
+                blank=True,
+                help_text="Bank account printed on invoices.",
+                verbose_name="payment details",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='payment_terms_days',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name='payment terms (days)'),
+            model_name="studiosettings",
+            name="payment_terms_days",
+            field=models.PositiveSmallIntegerField(default=30, verbose_name="payment terms (days)"),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='phone'),
+            model_name="studiosettings",
+            name="phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="phone"),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='quote_number_format',
-            field=models.CharField(default='Q-{year}-{number:04}', max_length=40, validators=[studio.models.settings.validate_number_format], verbose_name='quote numbers'),
+            model_name="studiosettings",
+            name="quote_number_format",
+            field=models.CharField(
+                default="Q-{year}-{number:04}",
+                max_length=40,
+                validators=[studio.models.settings.validate_number_format],
+                verbose_name="quote numbers",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='quote_valid_days',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name='quotes valid for (days)'),
+            model_name="studiosettings",
+            name="quote_valid_days",
+            field=models.PositiveSmallIntegerField(
+                default=30, verbose_name="quotes valid for (days)"
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='receipt_number_format',
-            field=models.CharField(default='R-{year}-{number:04}', max_length=40, validators=[studio.models.settings.validate_number_format], verbose_name='receipt numbers'),
+            model_name="studiosettings",
+            name="receipt_number_format",
+            field=models.CharField(
+                default="R-{year}-{number:04}",
+                max_length=40,
+                validators=[studio.models.settings.validate_number_format],
+                verbose_name="receipt numbers",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='reminder_days',
-            field=models.CharField(default='7, 14, 30', help_text='One reminder e-mail per step, e.g. 7, 14, 30.', max_length=60, validators=[studio.models.settings.validate_reminder_days], verbose_name='reminders (days after due date)'),
+            model_name="studiosettings",
+            name="reminder_days",
+            field=models.CharField(
+                default="7, 14, 30",
+                help_text="One reminder e-mail per step, e.g. 7, 14, 30.",
+                max_length=60,
+                validators=[studio.models.settings.validate_reminder_days],
+                verbose_name="reminders (days after due date)",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='vat_number',
-            field=models.CharField(blank=True, max_length=40, verbose_name='VAT / tax number'),
+            model_name="studiosettings",
+            name="vat_number",
+            field=models.CharField(blank=True, max_length=40, verbose_name="VAT / tax number"),
         ),
         migrations.CreateModel(
-            name='CreditNote',
+            name="CreditNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=40, null=True, unique=True, verbose_name='number')),
-                ('year', models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
-                ('sequence', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('currency', models.CharField(choices=[('EUR', 'EUR — euro'), ('USD', 'USD — US dollar'), ('GBP', 'GBP — pound sterling'), ('CAD', 'CAD — Canadian dollar'), ('AUD', 'AUD — Australian dollar'), ('JPY', 'JPY — yen'), ('CHF', 'CHF — Swiss franc')], default='EUR', max_length=3, verbose_name='currency')),
-                ('studio_currency', models.CharField(default='EUR', editable=False, max_length=3)),
-                ('exchange_rate', models.DecimalField(decimal_places=8, default=Decimal('1'), help_text="Units of the studio's currency for one unit of this document's currency.", max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('1E-8'))], verbose_name='exchange rate')),
-                ('issue_date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('bill_to', models.TextField(blank=True, help_text='Frozen from the client when the document is issued.', verbose_name='bill to')),
-                ('notes', models.TextField(blank=True, help_text='Printed on the document.', verbose_name='notes')),
-                ('gross', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='subtotal')),
-                ('discount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='discount')),
-                ('net', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='net')),
-                ('tax', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='tax')),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='total')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, max_length=40, null=True, unique=True, verbose_name="number"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
+                ("sequence", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("EUR", "EUR — euro"),
+                            ("USD", "USD — US dollar"),
+                            ("GBP", "GBP — pound sterling"),
+                            ("CAD", "CAD — Canadian dollar"),
+                            ("AUD", "AUD — Australian dollar"),
+                            ("JPY", "JPY — yen"),
+                            ("CHF", "CHF — Swiss franc"),
+                        ],
+                        default="EUR",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("studio_currency", models.CharField(default="EUR", editable=False, max_length=3)),
+                (
+                    "exchange_rate",
+                    models.DecimalField(
+                        decimal_places=8,
+                        default=Decimal("1"),
+                        help_text="Units of the studio's currency for one unit of this document's currency.",
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(Decimal("1E-8"))],
+                        verbose_name="exchange rate",
+                    ),
+                ),
+                ("issue_date", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "bill_to",
+                    models.TextField(
+                        blank=True,
+                        help_text="Frozen from the client when the document is issued.",
+                        verbose_name="bill to",
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Printed on the document.", verbose_name="notes"
+                    ),
+                ),
+                (
+                    "gross",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="subtotal",
+                    ),
+                ),
+                (
+                    "discount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="discount",
+                    ),
+                ),
+                (
+                    "net",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="net"
+                    ),
+                ),
+                (
+                    "tax",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="tax"
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="total"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("reason", models.CharField(max_length=300, verbose_name="reason")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CreditNoteLine',
+            name="CreditNoteLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='#')),
-                ('kind', models.CharField(choices=[('room', 'Room time'), ('overtime', 'Overtime'), ('engineer', 'Engineer'), ('gear', 'Gear hire'), ('other', 'Other')], default='other', max_length=10, verbose_name='kind')),
-                ('description', models.CharField(max_length=300, verbose_name='description')),
-                ('quantity', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=10, verbose_name='quantity')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='unit price')),
-                ('discount_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='discount %')),
-                ('tax_rate', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='tax %')),
-                ('credit_note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='studio.creditnote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="#")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("room", "Room time"),
+                            ("overtime", "Overtime"),
+                            ("engineer", "Engineer"),
+                            ("gear", "Gear hire"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="description")),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=10,
+                        verbose_name="quantity",
+                    ),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="unit price"),
+                ),
+                (
+                    "discount_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="discount %",
+                    ),
+                ),
+                (
+                    "tax_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="tax %",
+                    ),
+                ),
+                (
+                    "credit_note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="studio.creditnote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DocumentCounter',
+            name="DocumentCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'year'), name='document_counter_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "year"), name="document_counter_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=40, null=True, unique=True, verbose_name='number')),
-                ('year', models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
-                ('sequence', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('currency', models.CharField(choices=[('EUR', 'EUR — euro'), ('USD', 'USD — US dollar'), ('GBP', 'GBP — pound sterling'), ('CAD', 'CAD — Canadian dollar'), ('AUD', 'AUD — Australian dollar'), ('JPY', 'JPY — yen'), ('CHF', 'CHF — Swiss franc')], default='EUR', max_length=3, verbose_name='currency')),
-                ('studio_currency', models.CharField(default='EUR', editable=False, max_length=3)),
-                ('exchange_rate', models.DecimalField(decimal_places=8, default=Decimal('1'), help_text="Units of the studio's currency for one unit of this document's currency.", max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('1E-8'))], verbose_name='exchange rate')),
-                ('issue_date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('bill_to', models.TextField(blank=True, help_text='Frozen from the client when the document is issued.', verbose_name='bill to')),
-                ('notes', models.TextField(blank=True, help_text='Printed on the document.', verbose_name='notes')),
-                ('gross', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='subtotal')),
-                ('discount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='discount')),
-                ('net', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='net')),
-                ('tax', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='tax')),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='total')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('issued', 'Issued'), ('partially_paid', 'Partially paid'), ('paid', 'Paid'), ('void', 'Void')], default='draft', max_length=16, verbose_name='status')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('amount_paid', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='paid')),
-                ('amount_credited', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='credited')),
-                ('balance', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='balance due')),
-                ('total_in_studio_currency', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('overdue_since', models.DateField(blank=True, editable=False, null=True, verbose_name='overdue since')),
-                ('issued_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('voided_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('void_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for voiding')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='studio.client')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, max_length=40, null=True, unique=True, verbose_name="number"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
+                ("sequence", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("EUR", "EUR — euro"),
+                            ("USD", "USD — US dollar"),
+                            ("GBP", "GBP — pound sterling"),
+                            ("CAD", "CAD — Canadian dollar"),
+                            ("AUD", "AUD — Australian dollar"),
+                            ("JPY", "JPY — yen"),
+                            ("CHF", "CHF — Swiss franc"),
+                        ],
+                        default="EUR",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("studio_currency", models.CharField(default="EUR", editable=False, max_length=3)),
+                (
+                    "exchange_rate",
+                    models.DecimalField(
+                        decimal_places=8,
+                        default=Decimal("1"),
+                        help_text="Units of the studio's currency for one unit of this document's currency.",
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(Decimal("1E-8"))],
+                        verbose_name="exchange rate",
+                    ),
+                ),
+                ("issue_date", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "bill_to",
+                    models.TextField(
+                        blank=True,
+                        help_text="Frozen from the client when the document is issued.",
+                        verbose_name="bill to",
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Printed on the document.", verbose_name="notes"
+                    ),
+                ),
+                (
+                    "gross",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="subtotal",
+                    ),
+                ),
+                (
+                    "discount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="discount",
+                    ),
+                ),
+                (
+                    "net",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="net"
+                    ),
+                ),
+                (
+                    "tax",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="tax"
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="total"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("issued", "Issued"),
+                            ("partially_paid", "Partially paid"),
+                            ("paid", "Paid"),
+                            ("void", "Void"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "amount_paid",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="paid"
+                    ),
+                ),
+                (
+                    "amount_credited",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="credited",
+                    ),
+                ),
+                (
+                    "balance",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="balance due",
+                    ),
+                ),
+                (
+                    "total_in_studio_currency",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "overdue_since",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="overdue since"
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("voided_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "void_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason for voiding"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="studio.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='creditnote',
-            name='invoice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_notes', to='studio.invoice'),
+            model_name="creditnote",
+            name="invoice",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="credit_notes",
+                to="studio.invoice",
+            ),
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='#')),
-                ('kind', models.CharField(choices=[('room', 'Room time'), ('overtime', 'Overtime'), ('engineer', 'Engineer'), ('gear', 'Gear hire'), ('other', 'Other')], default='other', max_length=10, verbose_name='kind')),
-                ('description', models.CharField(max_length=300, verbose_name='description')),
-                ('quantity', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=10, verbose_name='quantity')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='unit price')),
-                ('discount_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='discount %')),
-                ('tax_rate', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='tax %')),
-                ('source', models.CharField(blank=True, editable=False, max_length=30)),
-                ('billed', models.BooleanField(default=True, editable=False)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='studio.invoice')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoice_lines', to='studio.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="#")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("room", "Room time"),
+                            ("overtime", "Overtime"),
+                            ("engineer", "Engineer"),
+                            ("gear", "Gear hire"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="description")),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=10,
+                        verbose_name="quantity",
+                    ),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="unit price"),
+                ),
+                (
+                    "discount_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="discount %",
+                    ),
+                ),
+                (
+                    "tax_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="tax %",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, editable=False, max_length=30)),
+                ("billed", models.BooleanField(default=True, editable=False)),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="studio.invoice",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoice_lines",
+                        to="studio.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='OutgoingEmail',
+            name="OutgoingEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('quote', 'Quote'), ('invoice', 'Invoice'), ('receipt', 'Payment receipt'), ('reminder', 'Payment reminder'), ('credit_note', 'Credit note'), ('contract', 'Contract to sign')], max_length=16, verbose_name='e-mail')),
-                ('to', models.EmailField(max_length=254, verbose_name='to')),
-                ('subject', models.CharField(max_length=300, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='text')),
-                ('attachment_kind', models.CharField(blank=True, max_length=20)),
-                ('attachment_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('about', models.CharField(blank=True, max_length=60)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='status')),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='queued')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quote", "Quote"),
+                            ("invoice", "Invoice"),
+                            ("receipt", "Payment receipt"),
+                            ("reminder", "Payment reminder"),
+                            ("credit_note", "Credit note"),
+                            ("contract", "Contract to sign"),
+                        ],
+                        max_length=16,
+                        verbose_name="e-mail",
+                    ),
+                ),
+                ("to", models.EmailField(max_length=254, verbose_name="to")),
+                ("subject", models.CharField(max_length=300, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="text")),
+                ("attachment_kind", models.CharField(blank=True, max_length=20)),
+                ("attachment_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("about", models.CharField(blank=True, max_length=60)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="queued")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
             ],
             options={
-                'verbose_name': 'e-mail',
-                'verbose_name_plural': 'mailbox',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['about'], name='email_about')],
+                "verbose_name": "e-mail",
+                "verbose_name_plural": "mailbox",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["about"], name="email_about")],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('cash', 'Cash'), ('bank_transfer', 'Bank transfer'), ('card_terminal', 'Card terminal'), ('stripe', 'Card online (Stripe)'), ('other', 'Other')], max_length=16, verbose_name='method')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('currency', models.CharField(choices=[('EUR', 'EUR — euro'), ('USD', 'USD — US dollar'), ('GBP', 'GBP — pound sterling'), ('CAD', 'CAD — Canadian dollar'), ('AUD', 'AUD — Australian dollar'), ('JPY', 'JPY — yen'), ('CHF', 'CHF — Swiss franc')], max_length=3, verbose_name='currency')),
-                ('received_at', models.DateTimeField(verbose_name='received')),
-                ('reference', models.CharField(blank=True, help_text='Bank reference, cheque number…', max_length=120, verbose_name='reference')),
-                ('provider_id', models.CharField(blank=True, editable=False, max_length=120, null=True)),
-                ('receipt_number', models.CharField(blank=True, max_length=40, null=True, unique=True)),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='studio.client')),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='studio.invoice')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('refund_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='studio.payment')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='studio.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("cash", "Cash"),
+                            ("bank_transfer", "Bank transfer"),
+                            ("card_terminal", "Card terminal"),
+                            ("stripe", "Card online (Stripe)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="method",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount"),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("EUR", "EUR — euro"),
+                            ("USD", "USD — US dollar"),
+                            ("GBP", "GBP — pound sterling"),
+                            ("CAD", "CAD — Canadian dollar"),
+                            ("AUD", "AUD — Australian dollar"),
+                            ("JPY", "JPY — yen"),
+                            ("CHF", "CHF — Swiss franc"),
+                        ],
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received")),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="Bank reference, cheque number…",
+                        max_length=120,
+                        verbose_name="reference",
+                    ),
+                ),
+                (
+                    "provider_id",
+                    models.CharField(blank=True, editable=False, max_length=120, null=True),
+                ),
+                (
+                    "receipt_number",
+                    models.CharField(blank=True, max_length=40, null=True, unique=True),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="studio.client",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="studio.invoice",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "refund_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="studio.payment",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="studio.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Quote',
+            name="Quote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=40, null=True, unique=True, verbose_name='number')),
-                ('year', models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
-                ('sequence', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('currency', models.CharField(choices=[('EUR', 'EUR — euro'), ('USD', 'USD — US dollar'), ('GBP', 'GBP — pound sterling'), ('CAD', 'CAD — Canadian dollar'), ('AUD', 'AUD — Australian dollar'), ('JPY', 'JPY — yen'), ('CHF', 'CHF — Swiss franc')], default='EUR', max_length=3, verbose_name='currency')),
-                ('studio_currency', models.CharField(default='EUR', editable=False, max_length=3)),
-                ('exchange_rate', models.DecimalField(decimal_places=8, default=Decimal('1'), help_text="Units of the studio's currency for one unit of this document's currency.", max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('1E-8'))], verbose_name='exchange rate')),
-                ('issue_date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('bill_to', models.TextField(blank=True, help_text='Frozen from the client when the document is issued.', verbose_name='bill to')),
-                ('notes', models.TextField(blank=True, help_text='Printed on the document.', verbose_name='notes')),
-                ('gross', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='subtotal')),
-                ('discount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='discount')),
-                ('net', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='net')),
-                ('tax', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='tax')),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='total')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('expired', 'Expired'), ('converted', 'Converted')], default='draft', max_length=10, verbose_name='status')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quotes', to='studio.client')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, max_length=40, null=True, unique=True, verbose_name="number"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
+                ("sequence", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("EUR", "EUR — euro"),
+                            ("USD", "USD — US dollar"),
+                            ("GBP", "GBP — pound sterling"),
+                            ("CAD", "CAD — Canadian dollar"),
+                            ("AUD", "AUD — Australian dollar"),
+                            ("JPY", "JPY — yen"),
+                            ("CHF", "CHF — Swiss franc"),
+                        ],
+                        default="EUR",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("studio_currency", models.CharField(default="EUR", editable=False, max_length=3)),
+                (
+                    "exchange_rate",
+                    models.DecimalField(
+                        decimal_places=8,
+                        default=Decimal("1"),
+                        help_text="Units of the studio's currency for one unit of this document's currency.",
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(Decimal("1E-8"))],
+                        verbose_name="exchange rate",
+                    ),
+                ),
+                ("issue_date", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "bill_to",
+                    models.TextField(
+                        blank=True,
+                        help_text="Frozen from the client when the document is issued.",
+                        verbose_name="bill to",
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Printed on the document.", verbose_name="notes"
+                    ),
+                ),
+                (
+                    "gross",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="subtotal",
+                    ),
+                ),
+                (
+                    "discount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="discount",
+                    ),
+                ),
+                (
+                    "net",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="net"
+                    ),
+                ),
+                (
+                    "tax",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="tax"
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="total"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("expired", "Expired"),
+                            ("converted", "Converted"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quotes",
+                        to="studio.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='quote',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoice', to='studio.quote'),
+            model_name="invoice",
+            name="quote",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invoice",
+                to="studio.quote",
+            ),
         ),
         migrations.CreateModel(
-            name='QuoteLine',
+            name="QuoteLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='#')),
-                ('kind', models.CharField(choices=[('room', 'Room time'), ('overtime', 'Overtime'), ('engineer', 'Engineer'), ('gear', 'Gear hire'), ('other', 'Other')], default='other', max_length=10, verbose_name='kind')),
-                ('description', models.CharField(max_length=300, verbose_name='description')),
-                ('quantity', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=10, verbose_name='quantity')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='unit price')),
-                ('discount_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='discount %')),
-                ('tax_rate', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='tax %')),
-                ('quote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='studio.quote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="#")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("room", "Room time"),
+                            ("overtime", "Overtime"),
+                            ("engineer", "Engineer"),
+                            ("gear", "Gear hire"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="description")),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=10,
+                        verbose_name="quantity",
+                    ),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="unit price"),
+                ),
+                (
+                    "discount_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="discount %",
+                    ),
+                ),
+                (
+                    "tax_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="tax %",
+                    ),
+                ),
+                (
+                    "quote",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="studio.quote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.PositiveSmallIntegerField()),
-                ('days_overdue', models.PositiveSmallIntegerField()),
-                ('sent_on', models.DateField()),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='studio.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("step", models.PositiveSmallIntegerField()),
+                ("days_overdue", models.PositiveSmallIntegerField()),
+                ("sent_on", models.DateField()),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="studio.invoice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['invoice', 'step'],
+                "ordering": ["invoice", "step"],
             },
         ),
         migrations.CreateModel(
-            name='StoredPdf',
+            name="StoredPdf",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('filename', models.CharField(max_length=120)),
-                ('data', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20)),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("filename", models.CharField(max_length=120)),
+                ("data", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='stored_pdf_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "object_id"), name="stored_pdf_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('project', models.CharField(blank=True, max_length=200, verbose_name='project')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end')),
-                ('fee', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='fee')),
-                ('currency', models.CharField(choices=[('EUR', 'EUR — euro'), ('USD', 'USD — US dollar'), ('GBP', 'GBP — pound sterling'), ('CAD', 'CAD — Canadian dollar'), ('AUD', 'AUD — Australian dollar'), ('JPY', 'JPY — yen'), ('CHF', 'CHF — Swiss franc')], default='EUR', max_length=3, verbose_name='currency')),
-                ('body', models.TextField(verbose_name='text')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('signed', 'Signed'), ('void', 'Void')], default='draft', max_length=8, verbose_name='status')),
-                ('sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('signed_name', models.CharField(blank=True, editable=False, max_length=200)),
-                ('signed_ip', models.GenericIPAddressField(blank=True, editable=False, null=True)),
-                ('signed_user_agent', models.CharField(blank=True, editable=False, max_length=400)),
-                ('signed_via', models.CharField(blank=True, choices=[('portal', 'Signed in the client portal'), ('paper', 'Signed on paper')], editable=False, max_length=8)),
-                ('document_sha256', models.CharField(blank=True, editable=False, max_length=64)),
-                ('voided_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='studio.client')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='studio.contracttemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("project", models.CharField(blank=True, max_length=200, verbose_name="project")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end")),
+                (
+                    "fee",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="fee"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("EUR", "EUR — euro"),
+                            ("USD", "USD — US dollar"),
+                            ("GBP", "GBP — pound sterling"),
+                            ("CAD", "CAD — Canadian dollar"),
+                            ("AUD", "AUD — Australian dollar"),
+                            ("JPY", "JPY — yen"),
+                            ("CHF", "CHF — Swiss franc"),
+                        ],
+                        default="EUR",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="text")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("signed", "Signed"),
+                            ("void", "Void"),
+                        ],
+                        default="draft",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("signed_name", models.CharField(blank=True, editable=False, max_length=200)),
+                ("signed_ip", models.GenericIPAddressField(blank=True, editable=False, null=True)),
+                ("signed_user_agent", models.CharField(blank=True, editable=False, max_length=400)),
+                (
+                    "signed_via",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("portal", "Signed in the client portal"),
+                            ("paper", "Signed on paper"),
+                        ],
+                        editable=False,
+                        max_length=8,
+                    ),
+                ),
+                ("document_sha256", models.CharField(blank=True, editable=False, max_length=64)),
+                ("voided_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="studio.client",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="studio.contracttemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'signed'), _negated=True), models.Q(('signed_at__isnull', False), ('signed_via__in', ['portal', 'paper']), models.Q(('signed_name', ''), _negated=True), ('document_sha256__regex', '^[0-9a-f]{64}$')), _connector='OR'), name='contract_signed_is_recorded')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "signed"), _negated=True),
+                            models.Q(
+                                ("signed_at__isnull", False),
+                                ("signed_via__in", ["portal", "paper"]),
+                                models.Q(("signed_name", ""), _negated=True),
+                                ("document_sha256__regex", "^[0-9a-f]{64}$"),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="contract_signed_is_recorded",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.UniqueConstraint(fields=('year', 'sequence'), name='credit_note_sequence_once'),
+            model_name="creditnote",
+            constraint=models.UniqueConstraint(
+                fields=("year", "sequence"), name="credit_note_sequence_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('number__isnull', True), ('sequence__isnull', True), ('year__isnull', True)), models.Q(('number__isnull', False), ('sequence__gt', 0), ('year__isnull', False)), _connector='OR'), name='credit_note_number_complete'),
+            model_name="creditnote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("number__isnull", True), ("sequence__isnull", True), ("year__isnull", True)
+                    ),
+                    models.Q(
+                        ("number__isnull", False), ("sequence__gt", 0), ("year__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="credit_note_number_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.CheckConstraint(condition=models.Q(('number__isnull', False)), name='credit_note_has_number'),
+            model_name="creditnote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__isnull", False)), name="credit_note_has_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.UniqueConstraint(condition=models.Q(('billed', True), ('session__isnull', False)), fields=('session', 'source'), name='session_billed_once'),
+            model_name="invoiceline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("billed", True), ("session__isnull", False)),
+                fields=("session", "source"),
+                name="session_billed_once",
+            ),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['invoice', 'received_at'], name='payment_invoice'),
+            model_name="payment",
+            index=models.Index(fields=["invoice", "received_at"], name="payment_invoice"),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(condition=models.Q(('provider_id__isnull', False)), fields=('provider_id',), name='payment_provider_id_once'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("provider_id__isnull", False)),
+                fields=("provider_id",),
+                name="payment_provider_id_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('invoice__isnull', False), ('session__isnull', False), _connector='OR'), name='payment_for_something'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("invoice__isnull", False), ("session__isnull", False), _connector="OR"
+                ),
+                name="payment_for_something",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount__gt', 0), ('refund_of__isnull', True)), models.Q(('amount__lt', 0), ('refund_of__isnull', False)), _connector='OR'), name='payment_sign_matches_kind'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("amount__gt", 0), ("refund_of__isnull", True)),
+                    models.Q(("amount__lt", 0), ("refund_of__isnull", False)),
+                    _connector="OR",
+                ),
+                name="payment_sign_matches_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.UniqueConstraint(fields=('year', 'sequence'), name='quote_sequence_once'),
+            model_name="quote",
+            constraint=models.UniqueConstraint(
+                fields=("year", "sequence"), name="quote_sequence_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('number__isnull', True), ('sequence__isnull', True), ('year__isnull', True)), models.Q(('number__isnull', False), ('sequence__gt', 0), ('year__isnull', False)), _connector='OR'), name='quote_number_complete'),
+            model_name="quote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("number__isnull", True), ("sequence__isnull", True), ("year__isnull", True)
+                    ),
+                    models.Q(
+                        ("number__isnull", False), ("sequence__gt", 0), ("year__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="quote_number_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('number__isnull', False), _connector='OR'), name='quote_sent_has_number'),
+            model_name="quote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("number__isnull", False), _connector="OR"),
+                name="quote_sent_has_number",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['status', 'due_date'], name='invoice_status_due'),
+            model_name="invoice",
+            index=models.Index(fields=["status", "due_date"], name="invoice_status_due"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['client', 'status'], name='invoice_client_status'),
+            model_name="invoice",
+            index=models.Index(fields=["client", "status"], name="invoice_client_status"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['issue_date'], name='invoice_issue_date'),
+            model_name="invoice",
+            index=models.Index(fields=["issue_date"], name="invoice_issue_date"),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(fields=('year', 'sequence'), name='invoice_sequence_once'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                fields=("year", "sequence"), name="invoice_sequence_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('number__isnull', True), ('sequence__isnull', True), ('year__isnull', True)), models.Q(('number__isnull', False), ('sequence__gt', 0), ('year__isnull', False)), _connector='OR'), name='invoice_number_complete'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("number__isnull", True), ("sequence__isnull", True), ("year__isnull", True)
+                    ),
+                    models.Q(
+                        ("number__isnull", False), ("sequence__gt", 0), ("year__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="invoice_number_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('number__isnull', False), _connector='OR'), name='invoice_issued_has_number'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("number__isnull", False), _connector="OR"),
+                name="invoice_issued_has_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='remindersent',
-            constraint=models.UniqueConstraint(fields=('invoice', 'step'), name='reminder_step_once'),
+            model_name="remindersent",
+            constraint=models.UniqueConstraint(
+                fields=("invoice", "step"), name="reminder_step_once"
+            ),
         ),
     ]

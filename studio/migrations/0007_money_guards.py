@@ -69,7 +69,7 @@ END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION public.studio_record_frozen() RETURNS trigger AS $$
 DECLARE
-    mutable text[] := TG_ARGV;
+    mutable text[] := COALESCE(TG_ARGV, '{}'::text[]);  -- NULL when no column is named
 BEGIN
     -- Payments and signed contracts: never deleted; only the columns named may change.
     -- A contract may change (or go) until it is signed; read its status through jsonb because

@@ -8,74 +8,29 @@ change one without copying code.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
 
 from reportlab.lib.colors import Color, HexColor
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+)
 
+from studio.pdf.canvas import Letterhead, NumberedCanvas
 from studio.pdf.data import Issuer
 from studio.pdf.fonts import MONO, SANS, SANS_BOLD, register_fonts
-
-
-@dataclass(frozen=True)
-class Styles:
-    body: ParagraphStyle
-    small: ParagraphStyle
-    muted: ParagraphStyle
-    muted_right: ParagraphStyle
-    label: ParagraphStyle
-    heading: ParagraphStyle
-    title: ParagraphStyle
-    cell: ParagraphStyle
-    mono: ParagraphStyle
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    """What the running header prints, worked out once per render rather than once per page."""
-
-    name: str
-    name_size: float
-    details: list[str]
-    logo: ImageReader | None
-    logo_size: tuple[float, float]
-    title: str
-    subtitle: str
-    alert: str  # red, e.g. "DRAFT — not a valid invoice"
-
-
-class _NumberedCanvas(Canvas):
-    """Holds each finished page back until the last one, so its footer can say "Page 2 of 5".
-
-    Keeping a page costs a shallow copy of the canvas state; a second layout pass would cost
-    the whole render again.
-    """
-
-    def __init__(self, *args: Any, finish_page: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._finish_page = finish_page
-        self._held: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._held.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._held)
-        for number, state in enumerate(self._held, start=1):
-            self.__dict__.update(state)
-            self._finish_page(self, number, total)
-            super().showPage()
-        super().save()
+from studio.pdf.text import TextBlock, fit_line
 
 
 class Renderer:
@@ -87,13 +42,13 @@ class Renderer:
     margin_bottom: ClassVar[float] = 20 * mm  # the footer lives below this
     header_top: ClassVar[float] = 12 * mm  # page edge to the top of the letterhead
     footer_bottom: ClassVar[float] = 10 * mm  # page edge to the footer's baseline
-    title_width: ClassVar[float] = 62 * mm  # the letterhead's right-hand column
+    title_width: ClassVar[float] = 62 * mm  # the column under the letterhead's title
     # Type.
     font: ClassVar[str] = SANS
     font_bold: ClassVar[str] = SANS_BOLD
-    # Labels and column titles. Semibold reads better but is a third embedded font subset:
-    # about 1.5 ms more per render, a tenth of the budget.
-    font_semibold: ClassVar[str] = SANS_BOLD
+    # Labels and column titles. SANS_SEMIBOLD reads a little better but is a third embedded
+    # font subset: about 1.5 ms more per render.
+    font_label: ClassVar[str] = SANS_BOLD
     font_mono: ClassVar[str] = MONO
     font_size: ClassVar[float] = 9.5
     small_font_size: ClassVar[float] = 8
@@ -107,7 +62,7 @@ class Renderer:
     accent: ClassVar[Color] = HexColor("#1d4e89")
     muted: ClassVar[Color] = HexColor("#6b7280")
     rule_colour: ClassVar[Color] = HexColor("#d0d7de")
-    shade: ClassVar[Color] = HexColor("#f3f5f8")  # alternate table rows, boxes
+    shade: ClassVar[Color] = HexColor("#f3f5f8")  # behind boxed sections
     alert_colour: ClassVar[Color] = HexColor("#b42318")
     watermark_alpha: ClassVar[float] = 0.09
     # Logo: scaled down (never up) to fit this box, keeping its proportions.
@@ -129,10 +84,11 @@ class Renderer:
         return ""
 
     def alert(self, data: Any) -> str:
-        """A red warning under the title, and a watermark on every page, when not empty."""
+        """A red warning under the letterhead's title, when not empty."""
         return ""
 
     def watermark(self, data: Any) -> str:
+        """Large see-through text across every page, when not empty."""
         return ""
 
     def metadata_title(self, data: Any) -> str:
@@ -177,7 +133,7 @@ class Renderer:
         finish = partial(
             self.finish_page, label=self.footer_label(data), watermark=self.watermark(data)
         )
-        doc.build(self.story(data), canvasmaker=partial(_NumberedCanvas, finish_page=finish))
+        doc.build(self.story(data), canvasmaker=partial(NumberedCanvas, finish_page=finish))
         return buffer.getvalue()
 
     # ------------------------------------------------------------------ letterhead and footer
@@ -190,34 +146,59 @@ class Renderer:
         issuer: Issuer = data.issuer
         logo, logo_size = None, (0.0, 0.0)
         if issuer.logo:
-            logo = ImageReader(io.BytesIO(issuer.logo))
-            w, h = logo.getSize()
-            scale = min(self.logo_max_width / w, self.logo_max_height / h, 1.0)
-            logo_size = (w * scale, h * scale)
-        room = self.text_width - self.title_width - 6 * mm
+            try:
+                logo = ImageReader(io.BytesIO(issuer.logo))
+                w, h = logo.getSize()
+            except OSError:
+                # An unreadable upload must not stop the studio from invoicing: print the name.
+                logo = None
+            else:
+                scale = min(self.logo_max_width / w, self.logo_max_height / h, 1.0)
+                logo_size = (w * scale, h * scale)
+        title, subtitle = self.header_title(data)
+        alert = self.alert(data)
+        right = max(
+            stringWidth(title, self.font_bold, self.title_font_size),
+            stringWidth(subtitle, self.font_label, self.font_size + 1),
+            stringWidth(alert, self.font_bold, self.font_size),
+        )
+        room = self.text_width - right - 8 * mm
         if logo:
             room -= logo_size[0] + 5 * mm
-        # A long studio name shrinks rather than runs into the title.
+        # A long studio name shrinks, then takes two lines, rather than run into the title.
         size = self.name_font_size
-        while size > 9 and stringWidth(issuer.name, self.font_bold, size) > room:
+        while (
+            size > self.name_font_size * 0.8
+            and stringWidth(issuer.name, self.font_bold, size) > room
+        ):
             size -= 0.5
-        address = [line.strip() for line in issuer.address.splitlines() if line.strip()]
+        names = simpleSplit(issuer.name, self.font_bold, size, room) or [""]
+        if len(names) > 2:
+            names = [names[0], fit_line(" ".join(names[1:]), self.font_bold, size, room)]
+        room_for_details = 4 - len(names)  # lines, before they would run into the rule
         contact = [issuer.email, issuer.phone]
         if issuer.vat_number:
             contact.append(f"VAT {issuer.vat_number}")
-        details = self._wrap(address, ", ", room) + self._wrap(
-            [c for c in contact if c], "  ·  ", room
-        )
-        title, subtitle = self.header_title(data)
+        contact_lines = self._wrap([c for c in contact if c], "  ·  ", room)
+        address = [line.strip() for line in issuer.address.splitlines() if line.strip()]
+        address_lines = self._wrap(address, ", ", room)
+        # The e-mail and VAT number matter more than the end of a long address.
+        keep = max(room_for_details - len(contact_lines), 0)
+        if len(address_lines) > keep:
+            address_lines = address_lines[:keep]
+            if address_lines:
+                address_lines[-1] = fit_line(
+                    address_lines[-1] + " …", self.font, self.small_font_size, room
+                )
         return Letterhead(
-            name=issuer.name,
+            names=names,
             name_size=size,
-            details=details[:3],  # more would run into the rule
+            details=(address_lines + contact_lines)[:room_for_details],
             logo=logo,
             logo_size=logo_size,
             title=title,
             subtitle=subtitle,
-            alert=self.alert(data),
+            alert=alert,
         )
 
     def _wrap(self, pieces: list[str], separator: str, width: float) -> list[str]:
@@ -246,7 +227,10 @@ class Renderer:
         canvas.setFillColor(self.accent)
         canvas.setFont(self.font_bold, head.name_size)
         y = top - head.name_size * 0.85
-        canvas.drawString(x, y, head.name)
+        for number, name in enumerate(head.names):
+            if number:
+                y -= head.name_size * 1.1
+            canvas.drawString(x, y, name)
         canvas.setFillColor(self.muted)
         canvas.setFont(self.font, self.small_font_size)
         y -= head.name_size * 0.45
@@ -262,7 +246,7 @@ class Renderer:
             y -= self.font_size * 1.8
         if head.subtitle:
             canvas.setFillColor(self.text_colour)
-            canvas.setFont(self.font_semibold, self.font_size + 1)
+            canvas.setFont(self.font_label, self.font_size + 1)
             canvas.drawRightString(right, y, head.subtitle)
             y -= self.font_size * self.line_spacing
         if head.alert:
@@ -292,7 +276,7 @@ class Renderer:
         canvas.drawString(
             self.margin_left,
             self.footer_bottom,
-            _fit(label, self.font, self.footer_font_size, room),
+            fit_line(label, self.font, self.footer_font_size, room),
         )
         canvas.drawRightString(right, self.footer_bottom, pages)
         if watermark:
@@ -305,80 +289,73 @@ class Renderer:
             canvas.drawCentredString(0, -40, watermark)
         canvas.restoreState()
 
-    # ------------------------------------------------------------------ shared styles
+    # ------------------------------------------------------------------ text
+
+    def text(
+        self,
+        text: str,
+        *,
+        bold: bool = False,
+        size: float | None = None,
+        colour: Color | None = None,
+        **options: Any,
+    ) -> TextBlock:
+        size = size or self.font_size
+        return TextBlock(
+            text,
+            self.font_bold if bold else self.font,
+            size,
+            colour or self.text_colour,
+            leading=size * self.line_spacing,
+            **options,
+        )
+
+    def heading(self, text: str) -> TextBlock:
+        return self.text(
+            text,
+            bold=True,
+            size=self.heading_font_size,
+            colour=self.accent,
+            space_before=self.font_size * 1.4,
+            space_after=self.font_size * 0.3,
+        )
+
+    def section(self, title: str, *blocks: Flowable) -> list[Flowable]:
+        """A heading and what follows it. A short section moves to the next page whole; a long
+        one starts wherever the heading and a few lines fit, and flows on."""
+        heading = self.heading(title)
+        height = sum(
+            block.wrap(self.text_width, self.pagesize[1])[1] + block.getSpaceAfter()
+            for block in blocks
+        )
+        if height < self.pagesize[1] / 4:
+            return [KeepTogether([heading, *blocks])]
+        needed = heading.spaceBefore + heading.leading + 4 * self.font_size * self.line_spacing
+        return [CondPageBreak(needed), heading, *blocks]
+
+    def label(self, text: str, **options: Any) -> TextBlock:
+        """Small capitals-style caption above a block: "BILL TO"."""
+        options.setdefault("space_after", 2)
+        return self.text(
+            text.upper(), bold=True, size=self.small_font_size, colour=self.muted, **options
+        )
+
+    # ------------------------------------------------------------------ paragraphs
 
     @classmethod
-    def styles(cls) -> Styles:
-        """Built once per class (so a subclass's sizes and colours apply), not once per render."""
-        cached = cls.__dict__.get("_styles")
-        if cached is None:
-            cached = cls._build_styles()
-            cls._styles = cached
-        return cached
-
-    @classmethod
-    def variant(cls, name: str, parent: ParagraphStyle, **overrides: Any) -> ParagraphStyle:
-        """A one-off variation of a shared style, made once per class as well."""
-        cache = cls.__dict__.get("_variants")
+    def paragraph_style(cls, name: str, **overrides: Any) -> ParagraphStyle:
+        """A ParagraphStyle in the class's body type, made once per class and name (so a
+        subclass's knobs apply) rather than once per render."""
+        cache = cls.__dict__.get("_paragraph_styles")
         if cache is None:
-            cache = cls._variants = {}
+            cache = cls._paragraph_styles = {}
         style = cache.get(name)
         if style is None:
-            style = cache[name] = ParagraphStyle(name, parent=parent, **overrides)
+            base = {
+                "fontName": cls.font,
+                "fontSize": cls.font_size,
+                "leading": cls.font_size * cls.line_spacing,
+                "textColor": cls.text_colour,
+            }
+            style = cache[name] = ParagraphStyle(name, **(base | overrides))
         return style
-
-    @classmethod
-    def _build_styles(cls) -> Styles:
-        size, small = cls.font_size, cls.small_font_size
-        body = ParagraphStyle(
-            "body",
-            fontName=cls.font,
-            fontSize=size,
-            leading=size * cls.line_spacing,
-            textColor=cls.text_colour,
-        )
-        small_style = ParagraphStyle(
-            "small", parent=body, fontSize=small, leading=small * cls.line_spacing
-        )
-        muted = ParagraphStyle("muted", parent=small_style, textColor=cls.muted)
-        return Styles(
-            body=body,
-            small=small_style,
-            muted=muted,
-            muted_right=ParagraphStyle("muted_right", parent=muted, alignment=TA_RIGHT),
-            label=ParagraphStyle(
-                "label", parent=muted, fontName=cls.font_semibold, spaceAfter=small * 0.3
-            ),
-            heading=ParagraphStyle(
-                "heading",
-                parent=body,
-                fontName=cls.font_bold,
-                fontSize=cls.heading_font_size,
-                leading=cls.heading_font_size * cls.line_spacing,
-                textColor=cls.accent,
-                spaceBefore=size * 1.4,
-                spaceAfter=size * 0.4,
-            ),
-            title=ParagraphStyle(
-                "title",
-                parent=body,
-                fontName=cls.font_bold,
-                fontSize=cls.title_font_size,
-                leading=cls.title_font_size * 1.15,
-                textColor=cls.accent,
-                spaceAfter=size,
-            ),
-            cell=ParagraphStyle("cell", parent=body, leading=size * 1.2),
-            mono=ParagraphStyle(
-                "mono", parent=body, fontName=cls.font_mono, fontSize=small, leading=small * 1.3
-            ),
-        )
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """The text, cut with an ellipsis if it would not fit on one line."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"

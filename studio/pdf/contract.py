@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import ClassVar
 
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -16,9 +17,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from studio.pdf.base import Renderer, Styles
+from studio.pdf.base import Renderer
 from studio.pdf.data import ContractData, Issuer
 from studio.pdf.formatting import long_date, long_datetime, markup
+from studio.pdf.text import TextBlock
 
 
 def paragraphs(body: str) -> list[str]:
@@ -57,40 +59,34 @@ class ContractRenderer(Renderer):
         return f"{data.title}  ·  {data.issuer.name}"
 
     def story(self, data: ContractData) -> list[Flowable]:
-        styles = self.styles()
-        title = self.variant(
+        title = self.paragraph_style(
             "contract_title",
-            styles.title,
+            fontName=self.font_bold,
             fontSize=self.contract_title_font_size,
             leading=self.contract_title_font_size * 1.2,
+            textColor=self.accent,
+            spaceAfter=self.font_size,
         )
-        body = self.variant(
+        body = self.paragraph_style(
             "contract_body",
-            styles.body,
             fontSize=self.body_font_size,
             leading=self.body_font_size * 1.45,
             spaceAfter=self.body_font_size * 0.8,
+            alignment=TA_JUSTIFY,
         )
-        story: list[Flowable] = [Paragraph(markup(data.title), title), self.parties(data, styles)]
+        story: list[Flowable] = [Paragraph(markup(data.title), title), self.parties(data)]
         story.append(Spacer(0, 6 * mm))
         story += [Paragraph(markup(text), body) for text in paragraphs(data.body)]
-        if data.signed_name:
-            story += self.evidence(data, styles)
-        else:
-            story.append(self.signature_lines(data, styles))
+        story += self.evidence(data) if data.signed_name else self.signature_lines(data)
         return story
 
-    def parties(self, data: ContractData, styles: Styles) -> Table:
+    def parties(self, data: ContractData) -> Table:
         half = self.text_width / 2
+        party = [line.strip() for line in data.party.splitlines() if line.strip()]
         return Table(
             [
-                [Paragraph("BETWEEN", styles.label), Paragraph("AND", styles.label)],
-                [
-                    self.party_block(issuer_lines(data.issuer), styles),
-                    self.party_block(
-                        [line for line in data.party.splitlines() if line.strip()], styles
-                    ),
-                ],
+                [self.label("Between"), self.label("And")],
+                [self.party_block(issuer_lines(data.issuer)), self.party_block(party)],
             ],
             colWidths=(half, half),
             style=TableStyle(
@@ -99,27 +95,28 @@ class ContractRenderer(Renderer):
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                 ]
             ),
         )
 
-    @staticmethod
-    def party_block(lines: list[str], styles: Styles) -> list[Flowable]:
-        if not lines:
-            return [Paragraph("—", styles.body)]
-        block = [Paragraph(f"<b>{markup(lines[0])}</b>", styles.body)]
+    def party_block(self, lines: list[str]) -> list[Flowable]:
+        block = [self.text(lines[0] if lines else "—", bold=True)]
         if lines[1:]:
-            block.append(Paragraph(markup("\n".join(lines[1:])), styles.body))
+            block.append(self.text("\n".join(lines[1:])))
         return block
 
-    def evidence(self, data: ContractData, styles: Styles) -> list[Flowable]:
+    def evidence(self, data: ContractData) -> list[Flowable]:
         """What a court or the client would need to check who signed what, when, from where."""
-        rows: list[tuple[str, str]] = [("Signed by", f"<b>{markup(data.signed_name)}</b>")]
+        rows: list[list[Flowable]] = [
+            [self.evidence_label("Signed by"), self.text(data.signed_name, bold=True)]
+        ]
         if data.signed_at:
             utc = as_utc(data.signed_at)
             iso = utc.isoformat(timespec="seconds").replace("+00:00", "Z")
-            rows.append(("Signed at", f"{iso}<br/>{markup(long_datetime(utc))}"))
+            rows.append(
+                [self.evidence_label("Signed at"), self.text(f"{iso}\n{long_datetime(utc)}")]
+            )
         for label, value in (
             ("IP address", data.signed_ip),
             ("User agent", data.signed_user_agent),
@@ -127,21 +124,29 @@ class ContractRenderer(Renderer):
             *data.extra.items(),
         ):
             if value:
-                rows.append((label, markup(value)))
-        mono = styles.mono
-        cells = [[Paragraph(label, styles.muted), Paragraph(v, styles.body)] for label, v in rows]
+                rows.append([self.evidence_label(label), self.text(value)])
         if data.document_sha256:
-            cells.append(
-                [Paragraph("Document SHA-256", styles.muted), Paragraph(data.document_sha256, mono)]
+            rows.append(
+                [
+                    self.evidence_label("Document SHA-256"),
+                    TextBlock(
+                        data.document_sha256,
+                        self.font_mono,
+                        self.small_font_size + 0.5,
+                        self.text_colour,
+                        leading=self.font_size * self.line_spacing,
+                    ),
+                ]
             )
         table = Table(
-            cells,
+            rows,
             colWidths=(self.evidence_label_width, self.text_width - self.evidence_label_width),
             style=TableStyle(
                 [
                     ("BACKGROUND", (0, 0), (-1, -1), self.shade),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
                     ("TOPPADDING", (0, 0), (-1, -1), 3),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                     ("TOPPADDING", (0, 0), (-1, 0), 4 * mm),
@@ -149,44 +154,71 @@ class ContractRenderer(Renderer):
                 ]
             ),
         )
-        note = (
-            "The SHA-256 fingerprint identifies the exact text above: any change to the text, "
-            "however small, gives a different fingerprint."
-        )
-        section = [Paragraph("Electronic signature", styles.heading), table]
+        section: list[Flowable] = [self.heading("Electronic signature"), table]
         if data.document_sha256:
-            section += [Spacer(0, 2 * mm), Paragraph(note, styles.muted)]
-        return [CondPageBreak(40 * mm), KeepTogether(section)]
+            section.append(
+                self.text(
+                    "The SHA-256 fingerprint identifies the exact text above: any change to the "
+                    "text, however small, gives a different fingerprint.",
+                    size=self.small_font_size,
+                    colour=self.muted,
+                    space_before=2 * mm,
+                )
+            )
+        return [CondPageBreak(60 * mm), KeepTogether(section)]
 
-    def signature_lines(self, data: ContractData, styles: Styles) -> Flowable:
+    def evidence_label(self, text: str) -> TextBlock:
+        # Same size as the value beside it, so both share a baseline.
+        return self.text(text, colour=self.muted)
+
+    def signature_lines(self, data: ContractData) -> list[Flowable]:
         party = next((line.strip() for line in data.party.splitlines() if line.strip()), "")
         half = self.text_width / 2 - 5 * mm
-        blocks = [self.signature_block(f"For {data.issuer.name}", styles, half)]
-        blocks.append(self.signature_block(party or "The client", styles, half))
+        blocks = [
+            self.signature_block(f"For {data.issuer.name}", half),
+            self.signature_block(party or "The client", half),
+        ]
         section: list[Flowable] = [
-            Paragraph("Signatures", styles.heading),
+            self.heading("Signatures"),
             Spacer(0, 2 * mm),
             Table(
                 [blocks],
                 colWidths=(half + 10 * mm, half),
                 style=TableStyle(
-                    [("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+                    [
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
                 ),
             ),
         ]
         if data.document_sha256:
-            section += [
-                Spacer(0, 4 * mm),
-                Paragraph(f"Document SHA-256: {data.document_sha256}", styles.mono),
-            ]
-        return KeepTogether(section)
+            section.append(
+                TextBlock(
+                    f"Document SHA-256: {data.document_sha256}",
+                    self.font_mono,
+                    self.small_font_size,
+                    self.muted,
+                    space_before=5 * mm,
+                )
+            )
+        return [KeepTogether(section)]
 
-    def signature_block(self, who: str, styles: Styles, width: float) -> Table:
-        rows = [[Paragraph(f"<b>{markup(who)}</b>", styles.body)]]
+    def signature_block(self, who: str, width: float) -> Table:
+        rows: list[list[str | Flowable]] = [[self.text(who, bold=True)]]
         heights: list[float | None] = [None]
-        for label, height in (("Name", 9 * mm), ("Place and date", 9 * mm), ("Signature", 20 * mm)):
+        for label, height in (
+            ("Name", 10 * mm),
+            ("Place and date", 10 * mm),
+            ("Signature", 22 * mm),
+        ):
             rows += [[""], [label]]
             heights += [height, None]
+        lines = [
+            ("LINEBELOW", (0, row), (-1, row), 0.6, self.text_colour)
+            for row in range(1, len(rows), 2)
+        ]
         return Table(
             rows,
             colWidths=(width,),
@@ -196,19 +228,17 @@ class ContractRenderer(Renderer):
                     ("FONT", (0, 1), (-1, -1), self.font, self.small_font_size),
                     ("TEXTCOLOR", (0, 1), (-1, -1), self.muted),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                    *[
-                        ("LINEBELOW", (0, row), (-1, row), 0.6, self.text_colour)
-                        for row in range(1, len(rows), 2)
-                    ],
+                    *lines,
                 ]
             ),
         )
 
 
 def issuer_lines(issuer: Issuer) -> list[str]:
-    lines = [issuer.name, *(line for line in issuer.address.splitlines() if line.strip())]
+    lines = [issuer.name, *(line.strip() for line in issuer.address.splitlines() if line.strip())]
     lines += [value for value in (issuer.email, issuer.phone) if value]
     if issuer.vat_number:
         lines.append(f"VAT {issuer.vat_number}")

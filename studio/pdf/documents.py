@@ -7,13 +7,12 @@ from decimal import Decimal
 from typing import ClassVar
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from studio.pdf.base import Renderer, Styles
+from studio.pdf.base import Renderer
 from studio.pdf.data import DocumentData, PrintedLine
-from studio.pdf.formatting import long_date, markup, money, plain_number
+from studio.pdf.formatting import long_date, money, plain_number
+from studio.pdf.text import wrap_text
 
 COLUMNS = ("Description", "Qty", "Unit price", "Discount %", "Tax %", "Amount")
 
@@ -67,33 +66,20 @@ class DocumentRenderer(Renderer):
         return "DRAFT" if data.draft else ""
 
     def story(self, data: DocumentData) -> list[Flowable]:
-        styles = self.styles()
-        story: list[Flowable] = [self.parties(data, styles), Spacer(0, 7 * mm)]
-        story.append(self.line_table(data, styles))
-        story.append(KeepTogether(self.totals(data, styles)))
+        story: list[Flowable] = [self.parties(data), Spacer(0, 7 * mm), self.line_table(data)]
+        story.append(KeepTogether(self.totals(data)))
         if data.notes.strip():
-            story.append(
-                KeepTogether(
-                    [
-                        Paragraph("Notes", styles.heading),
-                        Paragraph(markup(data.notes), styles.body),
-                    ]
-                )
-            )
-        story += self.closing(data, styles)
+            story += self.section("Notes", self.text(data.notes))
+        story += self.closing(data)
         return story
 
-    def parties(self, data: DocumentData, styles: Styles) -> Table:
+    def parties(self, data: DocumentData) -> Table:
         """Who is billed on the left; the dates that matter on the right, under the title."""
         bill_lines = [line.strip() for line in data.bill_to.strip().splitlines() if line.strip()]
-        bill_to: list[Flowable] = [Paragraph("BILL TO", styles.label)]
-        if bill_lines:
-            first, rest = bill_lines[0], "\n".join(bill_lines[1:])
-            bill_to.append(Paragraph(f"<b>{markup(first)}</b>", styles.body))
-            if rest:
-                bill_to.append(Paragraph(markup(rest), styles.body))
-        else:
-            bill_to.append(Paragraph("—", styles.body))
+        bill_to: list[Flowable] = [self.label("Bill to")]
+        bill_to.append(self.text(bill_lines[0] if bill_lines else "—", bold=True))
+        if bill_lines[1:]:
+            bill_to.append(self.text("\n".join(bill_lines[1:])))
         facts = self.facts(data)
         facts_table = Table(
             [[label, value] for label, value in facts],
@@ -134,17 +120,14 @@ class DocumentRenderer(Renderer):
     def emphasis(self, facts: list[tuple[str, str]]) -> list[tuple]:
         return []
 
-    def line_table(self, data: DocumentData, styles: Styles) -> Table:
+    def line_table(self, data: DocumentData) -> Table:
         widths = (self.text_width - sum(self.number_column_widths), *self.number_column_widths)
         room = widths[0] - 2 * self.cell_padding
 
-        def description(text: str) -> str | Flowable:
-            # Table draws strings, "\n" included, far faster than it lays out Paragraphs;
-            # only a word too long for the column (a URL) needs Paragraph's word splitting.
-            lines = simpleSplit(text.strip(), self.font, self.font_size, room)
-            if all(stringWidth(line, self.font, self.font_size) <= room for line in lines):
-                return "\n".join(lines)
-            return Paragraph(markup(text), styles.cell)
+        def description(text: str) -> str:
+            # Table draws a string, line breaks included, many times faster than it lays out
+            # a Paragraph, so the wrapping is done here.
+            return "\n".join(wrap_text(text, self.font, self.font_size, room))
 
         rows = line_rows(data.lines, data.currency, description)
         return Table(
@@ -153,7 +136,7 @@ class DocumentRenderer(Renderer):
             repeatRows=1,  # the column titles again at the top of every page
             style=TableStyle(
                 [
-                    ("FONT", (0, 0), (-1, 0), self.font_semibold, self.small_font_size),
+                    ("FONT", (0, 0), (-1, 0), self.font_label, self.small_font_size),
                     ("TEXTCOLOR", (0, 0), (-1, 0), self.accent),
                     ("FONT", (0, 1), (-1, -1), self.font, self.font_size, self.font_size * 1.2),
                     ("TEXTCOLOR", (0, 1), (-1, -1), self.text_colour),
@@ -169,7 +152,7 @@ class DocumentRenderer(Renderer):
             ),
         )
 
-    def totals(self, data: DocumentData, styles: Styles) -> list[Flowable]:
+    def totals(self, data: DocumentData) -> list[Flowable]:
         currency = data.currency
         rows: list[tuple[str, str]] = [("Subtotal", money(data.gross, currency))]
         if data.discount:
@@ -213,10 +196,18 @@ class DocumentRenderer(Renderer):
             )
             if data.total_in_studio_currency is not None:
                 text += f"; total {money(data.total_in_studio_currency, data.studio_currency)}"
-            flowables += [Spacer(0, 2 * mm), Paragraph(markup(text), styles.muted_right)]
+            flowables.append(
+                self.text(
+                    text,
+                    size=self.small_font_size,
+                    colour=self.muted,
+                    align="right",
+                    space_before=2 * mm,
+                )
+            )
         return flowables
 
-    def closing(self, data: DocumentData, styles: Styles) -> list[Flowable]:
+    def closing(self, data: DocumentData) -> list[Flowable]:
         return []
 
 
@@ -242,18 +233,14 @@ class InvoiceRenderer(DocumentRenderer):
             ("TOPPADDING", (0, last), (-1, last), 4),
         ]
 
-    def closing(self, data: DocumentData, styles: Styles) -> list[Flowable]:
+    def closing(self, data: DocumentData) -> list[Flowable]:
         details = data.issuer.payment_details.strip()
         if not details:
             return []
-        text = markup(details)
+        blocks = [self.text(details)]
         if data.number:
-            text += f"<br/>Payment reference: <b>{markup(data.number)}</b>"
-        return [
-            KeepTogether(
-                [Paragraph("Payment details", styles.heading), Paragraph(text, styles.body)]
-            )
-        ]
+            blocks.append(self.text(f"Payment reference: {data.number}", bold=True))
+        return self.section("Payment details", *blocks)
 
 
 class QuoteRenderer(DocumentRenderer):

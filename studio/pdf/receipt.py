@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from studio.pdf.base import Renderer
 from studio.pdf.data import ReceiptData
-from studio.pdf.formatting import long_datetime, markup, money
+from studio.pdf.formatting import long_date, long_datetime, money
 
 
 class ReceiptRenderer(Renderer):
-    amount_font_size: ClassVar[float] = 28
+    amount_font_size: ClassVar[float] = 30
     label_width: ClassVar[float] = 55 * mm
 
     @staticmethod
@@ -25,59 +24,50 @@ class ReceiptRenderer(Renderer):
         return ("Refund note" if self.is_refund(data) else "Receipt"), data.number
 
     def footer_label(self, data: ReceiptData) -> str:
-        return "  ·  ".join(part for part in (*self.header_title(data), data.issuer.name) if part)
+        title, number = self.header_title(data)
+        return f"{title} {number}  ·  {data.issuer.name}"
 
     def story(self, data: ReceiptData) -> list[Flowable]:
-        styles = self.styles()
         refund = self.is_refund(data)
         # The sign is in the words ("refunded"), so the big figure reads as a plain amount.
-        caption = "Amount refunded" if refund else "Amount received"
-        big = self.variant(
-            "amount",
-            styles.body,
-            fontName=self.font_bold,
-            fontSize=self.amount_font_size,
-            leading=self.amount_font_size * 1.2,
-            textColor=self.accent,
-            alignment=TA_CENTER,
-        )
-        centred = self.variant("centred_label", styles.label, alignment=TA_CENTER)
         box = Table(
             [
-                [Paragraph(caption.upper(), centred)],
-                [Paragraph(markup(money(abs(data.amount), data.currency)), big)],
-                [Paragraph(markup(long_datetime(data.received_at)), centred)],
+                [self.label("Amount refunded" if refund else "Amount received", align="centre")],
+                [
+                    self.text(
+                        money(abs(data.amount), data.currency),
+                        bold=True,
+                        size=self.amount_font_size,
+                        colour=self.accent,
+                        align="centre",
+                    )
+                ],
+                [self.text(f"on {long_date(data.received_at)}", colour=self.muted, align="centre")],
             ],
             colWidths=(self.text_width,),
             style=TableStyle(
                 [
                     ("BACKGROUND", (0, 0), (-1, -1), self.shade),
-                    ("TOPPADDING", (0, 0), (-1, 0), 5 * mm),
-                    ("BOTTOMPADDING", (0, -1), (-1, -1), 5 * mm),
+                    ("TOPPADDING", (0, 0), (-1, 0), 6 * mm),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), 6 * mm),
                 ]
             ),
         )
+        balance = money(data.invoice_balance, data.currency)
+        if data.invoice_balance == 0:
+            balance += " (paid in full)"
         rows = [
             ("Refunded to" if refund else "Received from", data.received_from),
             ("Date", long_datetime(data.received_at)),
             ("Method", data.method),
-            ("Reference", data.reference),
+            ("Reference", data.reference or "—"),
             ("Invoice", data.invoice_number),
             ("Invoice total", money(data.invoice_total, data.currency)),
-            (
-                "Balance after this refund" if refund else "Balance after this payment",
-                money(data.invoice_balance, data.currency)
-                + (" (paid in full)" if data.invoice_balance == 0 else ""),
-            ),
+            ("Balance after this refund" if refund else "Balance after this payment", balance),
         ]
-        value_width = self.text_width - self.label_width
         facts = Table(
-            [
-                [label, Paragraph(markup(value) or "—", styles.body)]
-                for label, value in rows
-                if value or label == "Reference"
-            ],
-            colWidths=(self.label_width, value_width),
+            [[label, self.text(value)] for label, value in rows if value],
+            colWidths=(self.label_width, self.text_width - self.label_width),
             style=TableStyle(
                 [
                     ("FONT", (0, 0), (0, -1), self.font, self.font_size),
@@ -92,5 +82,5 @@ class ReceiptRenderer(Renderer):
         )
         story: list[Flowable] = [box, Spacer(0, 8 * mm), facts]
         if not refund:
-            story += [Spacer(0, 8 * mm), Paragraph("Thank you for your payment.", styles.body)]
+            story += [Spacer(0, 8 * mm), self.text("Thank you for your payment.")]
         return story

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import connection
-
 from studio.models import Contract, CreditNote, Invoice, Payment, Quote
 from studio.pdf.data import (
     ContractData,
@@ -13,7 +11,7 @@ from studio.pdf.data import (
     ReceiptData,
     TaxRow,
 )
-from studio.selectors.settings import studio_settings_get
+from studio.selectors.settings import studio_display_name, studio_settings_get
 from studio.services import totals
 
 
@@ -26,9 +24,8 @@ def issuer_get() -> Issuer:
                 logo = handle.read()
         except OSError:
             logo = None  # a missing file must not stop an invoice; the name is printed anyway
-    tenant = getattr(connection, "tenant", None)
     return Issuer(
-        name=settings.legal_name or getattr(tenant, "name", "") or "Studio",
+        name=studio_display_name(),
         address=settings.address,
         email=settings.email,
         phone=settings.phone,

@@ -26,3 +26,23 @@ def studio_timezone() -> zoneinfo.ZoneInfo:
 
 def studio_timezone_forget() -> None:
     cache.delete(_TZ_KEY)
+
+
+def studio_display_name() -> str:
+    """The name the studio signs with: its legal name if set, else its name on the platform."""
+    legal = studio_settings_get().legal_name
+    if legal:
+        return legal
+    from django.db import connection
+
+    from siteconf.tenancy.models import Studio
+
+    tenant = getattr(connection, "tenant", None)
+    name = getattr(tenant, "name", "")
+    if not name:
+        name = (
+            Studio.objects.filter(schema_name=connection.schema_name)
+            .values_list("name", flat=True)
+            .first()
+        )
+    return name or "Studio"

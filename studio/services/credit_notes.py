@@ -39,7 +39,9 @@ def credit_note_create(
             f"{invoice} is {invoice.get_status_display().lower()}: nothing to credit."
         )
     if not reason.strip():
-        raise StudioError("Say why the invoice is credited; the client will read it.", "reason")
+        raise StudioError(
+            "Say why the invoice is credited; the client will read it.", field="reason"
+        )
     left = invoice.total - invoice.amount_credited
     if lines is None:
         if left <= 0:

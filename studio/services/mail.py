@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.conf import settings as django_settings
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from studio.models import EmailTemplate, OutgoingEmail, StoredPdf
-from studio.selectors.settings import studio_settings_get
+from studio.selectors.settings import studio_display_name, studio_settings_get
 from studio.services import totals
 from studio.services.errors import StudioError
 from studio.services.mail_defaults import DEFAULTS, PLACEHOLDERS
@@ -40,11 +40,9 @@ def email_template_check(*, kind: str, subject: str, body: str) -> None:
 
 
 def email_values(values: dict) -> dict:
-    settings = studio_settings_get()
-    tenant = getattr(connection, "tenant", None)
     return {
-        "studio_name": settings.legal_name or getattr(tenant, "name", ""),
-        "studio_email": settings.email,
+        "studio_name": studio_display_name(),
+        "studio_email": studio_settings_get().email,
         **values,
     }
 

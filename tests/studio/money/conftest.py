@@ -30,7 +30,9 @@ def lines(*rows):
 
 @pytest.fixture
 def band(in_studio_a):
-    return ClientFactory(name="Les Ondes Řízek", email="band@ondes.example", address="1 rue X\nParis")
+    return ClientFactory(
+        name="Les Ondes Řízek", email="band@ondes.example", address="1 rue X\nParis"
+    )
 
 
 @pytest.fixture

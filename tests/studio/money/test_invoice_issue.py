@@ -148,7 +148,9 @@ def test_the_database_refuses_a_session_billed_on_two_live_invoices(band, comple
 
 def test_voiding_releases_the_session_for_billing(band, completed_session):
     issued = invoice_issue(
-        invoice=invoice_sessions_add(invoice=invoice_create(client=band), sessions=[completed_session])
+        invoice=invoice_sessions_add(
+            invoice=invoice_create(client=band), sessions=[completed_session]
+        )
     )
     invoice_void(invoice=issued, reason="Wrong client address")
     issued.refresh_from_db()
@@ -169,7 +171,9 @@ def test_only_completed_sessions_of_the_client_are_billed(band, completed_sessio
 def test_a_deposit_goes_to_the_invoice_that_bills_its_session(band, completed_session):
     deposit = payment_record(session=completed_session, amount="100.00", method="card_terminal")
     assert deposit.invoice is None
-    invoice = invoice_sessions_add(invoice=invoice_create(client=band), sessions=[completed_session])
+    invoice = invoice_sessions_add(
+        invoice=invoice_create(client=band), sessions=[completed_session]
+    )
     issued = invoice_issue(invoice=invoice)
     deposit.refresh_from_db()
     assert deposit.invoice_id == issued.pk

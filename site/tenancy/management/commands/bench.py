@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from siteconf.bench import backoffice, imports, tenancy
+from siteconf.bench import backoffice, imports, money, tenancy
 
 BENCHES = {
     "provisioning": lambda opts, progress: tenancy.bench_provisioning(
@@ -23,6 +23,10 @@ BENCHES = {
         clients=opts["clients"], sessions=opts["sessions"], repeat=opts["repeat"], progress=progress
     ),
     "import": lambda opts, progress: imports.bench_import(rows=opts["rows"], progress=progress),
+    "pdf": lambda opts, progress: money.bench_pdf(progress=progress),
+    "invoice_race": lambda opts, progress: money.bench_issue_race(
+        racers=opts["issuers"], progress=progress
+    ),
 }
 
 
@@ -40,6 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=100_000)
         parser.add_argument("--sessions", type=int, default=300_000)
         parser.add_argument("--repeat", type=int, default=30, help="Requests per page.")
+        parser.add_argument("--issuers", type=int, default=20, help="Concurrent invoice issues.")
         parser.add_argument("--rows", type=int, default=100_000, help="Client rows to import.")
 
     def handle(self, *args, **opts):
