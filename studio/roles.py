@@ -24,6 +24,19 @@ STUDIO_MODELS = (
     "sessionseries",
     "auditentry",
 )
+MONEY_MODELS = (
+    "quote",
+    "quoteline",
+    "invoice",
+    "invoiceline",
+    "creditnote",
+    "creditnoteline",
+    "payment",
+    "contract",
+    "contracttemplate",
+    "emailtemplate",
+    "outgoingemail",
+)
 
 
 def _perms(models: tuple[str, ...], actions: tuple[str, ...]) -> set[str]:
@@ -31,8 +44,10 @@ def _perms(models: tuple[str, ...], actions: tuple[str, ...]) -> set[str]:
 
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    "Owner": _perms(STUDIO_MODELS, CRUD) | _perms(("user", "group"), CRUD) | {"view_money"},
-    "Manager": _perms(STUDIO_MODELS, CRUD)
+    "Owner": _perms(STUDIO_MODELS + MONEY_MODELS, CRUD)
+    | _perms(("user", "group"), CRUD)
+    | {"view_money"},
+    "Manager": _perms(STUDIO_MODELS + MONEY_MODELS, CRUD)
     | _perms(("user",), ("view", "add", "change"))
     | {"view_group", "view_money"},
     "Engineer": _perms(("session",), ("view", "add", "change"))
@@ -40,9 +55,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | _perms(("equipment",), ("view", "change"))
     | _perms(("maintenanceentry",), ("view", "add")),
     "Front desk": _perms(("session", "client"), ("view", "add", "change"))
+    | _perms(("quote", "quoteline", "contract"), ("view", "add", "change"))
+    | _perms(("invoice", "payment", "outgoingemail", "contracttemplate"), ("view",))
     | _perms(("room", "engineer", "equipment", "sessionseries"), ("view",))
     | {"view_money"},
     "Accountant": _perms(("session", "client", "room", "engineer", "auditentry"), ("view",))
+    | _perms(MONEY_MODELS, CRUD)
     | {"change_client", "view_money"},
 }
 

@@ -3,7 +3,12 @@
 from studio.admin import (  # noqa: F401  (each module registers its models)
     audit,
     clients,
+    contracts,
     equipment,
+    invoices,
+    mail,
+    payments,
+    quotes,
     rooms,
     sessions,
     settings,

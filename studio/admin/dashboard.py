@@ -4,7 +4,7 @@ import json
 
 from django.utils import timezone
 
-from studio.selectors import dashboard
+from studio.selectors import dashboard, receivables
 from studio.selectors.overview import staff_overview
 from studio.selectors.settings import studio_settings_get
 
@@ -29,6 +29,8 @@ def dashboard_callback(request, context: dict) -> dict:
     )
     if can_see_money:
         months = dashboard.revenue_by_month(today=today)
+        invoiced = receivables.invoiced_by_month(since=months[0][0])
+        context["receivables"] = receivables.outstanding_summary()
         current, previous = months[-1][1], months[-2][1]
         context["revenue"] = {
             "currency": studio_settings_get().currency,
@@ -42,9 +44,15 @@ def dashboard_callback(request, context: dict) -> dict:
                         {
                             "label": "Booked",
                             "data": [round(v, 2) for _, v in months],
-                            "backgroundColor": "var(--color-primary-600)",
-                            "maxBarThickness": 48,
-                        }
+                            "backgroundColor": "var(--color-primary-300)",
+                            "maxBarThickness": 40,
+                        },
+                        {
+                            "label": "Invoiced",
+                            "data": [round(float(invoiced.get(m, 0)), 2) for m, _ in months],
+                            "backgroundColor": "var(--color-primary-700)",
+                            "maxBarThickness": 40,
+                        },
                     ],
                 }
             ),

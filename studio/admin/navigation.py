@@ -33,6 +33,44 @@ def sidebar(request) -> list[dict]:
             ],
         },
         {
+            "title": _("Money"),
+            "items": [
+                _item(
+                    _("Quotes"),
+                    "request_quote",
+                    "admin:studio_quote_changelist",
+                    "studio.view_quote",
+                ),
+                _item(
+                    _("Invoices"),
+                    "receipt_long",
+                    "admin:studio_invoice_changelist",
+                    "studio.view_invoice",
+                ),
+                _item(
+                    _("Payments"),
+                    "payments",
+                    "admin:studio_payment_changelist",
+                    "studio.view_payment",
+                ),
+                _item(
+                    _("Credit notes"),
+                    "undo",
+                    "admin:studio_creditnote_changelist",
+                    "studio.view_creditnote",
+                ),
+                _item(
+                    _("Receivables"), "hourglass_bottom", "admin:receivables", "studio.view_invoice"
+                ),
+                _item(
+                    _("Contracts"),
+                    "contract",
+                    "admin:studio_contract_changelist",
+                    "studio.view_contract",
+                ),
+            ],
+        },
+        {
             "title": _("Rooms and gear"),
             "items": [
                 _item(
@@ -78,6 +116,24 @@ def sidebar(request) -> list[dict]:
                         can_import(request.user, key) for key in RESOURCES
                     ),
                 },
+                _item(
+                    _("E-mail templates"),
+                    "mail",
+                    "admin:studio_emailtemplate_changelist",
+                    "studio.view_emailtemplate",
+                ),
+                _item(
+                    _("Contract templates"),
+                    "description",
+                    "admin:studio_contracttemplate_changelist",
+                    "studio.view_contracttemplate",
+                ),
+                _item(
+                    _("Mailbox"),
+                    "outgoing_mail",
+                    "admin:studio_outgoingemail_changelist",
+                    "studio.view_outgoingemail",
+                ),
                 _item(
                     _("Audit trail"),
                     "history",

@@ -18,7 +18,7 @@ class StudioAdminSite(UnfoldAdminSite):
     index_template = "studio/admin/index.html"
 
     def get_urls(self):
-        from studio.admin import calendar, imports
+        from studio.admin import calendar, documents, imports, payments
 
         return [
             path("import/", self.admin_view(imports.import_index), name="studio_import_index"),
@@ -56,6 +56,12 @@ class StudioAdminSite(UnfoldAdminSite):
                 "import/jobs/<uuid:job_id>/errors.csv",
                 self.admin_view(imports.import_job_errors),
                 name="studio_import_job_errors",
+            ),
+            path(
+                "money/receivables/", self.admin_view(payments.receivables_view), name="receivables"
+            ),
+            path(
+                "money/totals/", self.admin_view(documents.live_totals), name="studio_live_totals"
             ),
             path("calendar/", self.admin_view(calendar.calendar_view), name="calendar"),
             path("calendar/feed/", self.admin_view(calendar.calendar_feed), name="calendar_feed"),

@@ -118,6 +118,7 @@ class DocumentRenderer(Renderer):
         return [("Issue date", long_date(data.issue_date) or "Not issued yet")]
 
     def emphasis(self, facts: list[tuple[str, str]]) -> list[tuple]:
+        """TableStyle commands that single out one of the facts (an invoice's amount due)."""
         return []
 
     def line_table(self, data: DocumentData) -> Table:

@@ -14,16 +14,22 @@ from reportlab.platypus import Flowable
 
 def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
     """Lines no wider than `width`: broken at spaces, and inside a word only when the word
-    alone is too wide (a URL, an IBAN written without spaces)."""
+    alone is too wide (a URL, an IBAN written without spaces). A blank line between
+    paragraphs is kept, as one."""
     lines: list[str] = []
-    for line in simpleSplit(text.strip(), font, size, width):
-        while stringWidth(line, font, size) > width and len(line) > 1:
-            cut = len(line) - 1
-            while cut > 1 and stringWidth(line[:cut], font, size) > width:
-                cut -= 1
-            lines.append(line[:cut])
-            line = line[cut:]
-        lines.append(line)
+    for paragraph in text.strip().replace("\r\n", "\n").split("\n"):
+        if not paragraph.strip():
+            if lines and lines[-1]:
+                lines.append("")
+            continue
+        for line in simpleSplit(paragraph, font, size, width):
+            while stringWidth(line, font, size) > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+            lines.append(line)
     return lines
 
 

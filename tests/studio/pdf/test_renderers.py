@@ -354,3 +354,7 @@ def test_an_unreadable_logo_is_left_out():
     pdf = clear(InvoiceRenderer, data)
     assert b"/Subtype /Image" not in pdf
     assert b"Invoice" in shown(pdf)
+
+
+def test_wrap_text_keeps_one_blank_line_between_paragraphs():
+    assert wrap_text("a\n\n\n b\r\n  \nc\n", "Helvetica", 10, 100) == ["a", "", "b", "", "c"]

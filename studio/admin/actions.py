@@ -1,0 +1,81 @@
+"""A page for an action on one document: what it is, an optional small form, one button.
+
+The action itself is a service call; a refusal comes back as an error on the same page with what
+the user typed still there, and nothing changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from unfold.widgets import (
+    UnfoldAdminDecimalFieldWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminSingleDateWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+)
+
+from studio.services.errors import StudioError
+
+TEXT = UnfoldAdminTextInputWidget
+AREA = UnfoldAdminTextareaWidget
+MONEY = UnfoldAdminDecimalFieldWidget
+SELECT = UnfoldAdminSelectWidget
+DATE = UnfoldAdminSingleDateWidget
+
+
+class NoFields(forms.Form):
+    pass
+
+
+def change_url(obj) -> str:
+    return reverse(f"admin:studio_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def action_page(
+    modeladmin,
+    request,
+    obj,
+    *,
+    verb: str,
+    run: Callable[[dict], object],
+    form_class: type[forms.Form] = NoFields,
+    initial: dict | None = None,
+    summary: list[str] = (),
+    warning: str = "",
+    permission: str = "change",
+    done: Callable[[object], str] | None = None,
+):
+    allowed = getattr(modeladmin, f"has_{permission}_permission")(request, obj)
+    if not allowed:
+        raise PermissionDenied
+    back = change_url(obj)
+    form = form_class(request.POST or None, initial=initial or {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(form.cleaned_data)
+        except StudioError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, exc.message)
+        else:
+            messages.success(request, f"{obj}: {verb.lower()} done.")
+            return redirect(done(result) if done else back)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"{verb}: {obj}",
+        "verb": verb,
+        "object": obj,
+        "summary": summary,
+        "warning": warning,
+        "form": form,
+        "back": back,
+        "opts": modeladmin.opts,
+    }
+    return TemplateResponse(request, "studio/admin/money_action.html", context)

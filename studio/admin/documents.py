@@ -1,0 +1,149 @@
+"""What the invoice, quote and credit note pages share: the line rows, the totals panel with
+live totals while a draft is edited, and PDF downloads."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from unfold.admin import TabularInline
+
+from studio.models import StoredPdf
+from studio.services import totals
+from studio.services.mail import money
+
+
+class LineInline(TabularInline):
+    fields = [
+        "position",
+        "kind",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_rate",
+    ]
+    extra = 0
+    ordering = ["position", "id"]
+    tab = False
+
+    def _editable(self, obj) -> bool:
+        return obj is None or obj.status == "draft"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None or (self._editable(obj) and not obj.lines.exists()) else 0
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+def totals_panel(doc, *, extra_rows: list[tuple[str, str, bool]] = ()) -> str:
+    """The totals block of a document page; on a draft the live-totals script refreshes it."""
+    computed = (
+        totals.document_totals(
+            (
+                totals.Line(li.quantity, li.unit_price, li.discount_percent, li.tax_rate)
+                for li in doc.lines.all()
+            ),
+            doc.currency,
+        )
+        if doc.pk
+        else None
+    )
+    return mark_safe(
+        render_to_string(
+            "studio/admin/totals_panel.html",
+            {
+                "rows": _rows(computed, doc.currency) + list(extra_rows) if computed else [],
+                "live": getattr(doc, "status", "") == "draft" or not doc.pk,
+            },
+        )
+    )
+
+
+def _rows(computed: totals.Totals, currency: str) -> list[tuple[str, str, bool]]:
+    rows = [("Subtotal", money(computed.gross, currency), False)]
+    if computed.discount:
+        rows.append(("Discount", "−" + money(computed.discount, currency), False))
+        rows.append(("Net", money(computed.net, currency), False))
+    for band in computed.taxes:
+        rows.append(
+            (
+                f"Tax {band.rate.normalize():f} % on {money(band.base, currency)}",
+                money(band.tax, currency),
+                False,
+            )
+        )
+    rows.append(("Total", money(computed.total, currency), True))
+    return rows
+
+
+def _decimal(value, default="0") -> Decimal:
+    try:
+        return Decimal(str(value).replace(",", ".").strip() or default)
+    except InvalidOperation:
+        raise ValueError(value) from None
+
+
+@require_POST
+def live_totals(request):
+    """The totals of the lines as typed, computed by the same code that issues the document."""
+    try:
+        payload = json.loads(request.body or b"{}")
+        currency = payload.get("currency") or "EUR"
+        lines = [
+            totals.Line(
+                _decimal(row.get("quantity"), "1"),
+                _decimal(row.get("unit_price")),
+                _decimal(row.get("discount_percent")),
+                _decimal(row.get("tax_rate")),
+            )
+            for row in payload.get("lines", [])
+            if str(row.get("unit_price", "")).strip()
+        ]
+        computed = totals.document_totals(lines, currency)
+    except (ValueError, totals.MoneyError) as exc:
+        message = str(exc) if isinstance(exc, totals.MoneyError) else f"“{exc}” is not a number."
+        return JsonResponse({"error": message}, status=400)
+    return JsonResponse(
+        {"rows": [{"label": a, "value": b, "strong": c} for a, b, c in _rows(computed, currency)]}
+    )
+
+
+def pdf_response(data, filename: str, *, download: bool = True) -> HttpResponse:
+    """A PDF (bytes, or a StoredPdf) as a file the browser opens or saves."""
+    content = bytes(data.data) if isinstance(data, StoredPdf) else data
+    response = HttpResponse(content, content_type="application/pdf")
+    disposition = "attachment" if download else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class DocumentForm(forms.ModelForm):
+    """Draft documents: the exchange rate is checked by the same rule the services use."""
+
+    def clean(self):
+        from studio.services.documents import exchange_rate_check
+        from studio.services.errors import StudioError
+
+        data = super().clean()
+        if "currency" in data:
+            try:
+                data["exchange_rate"] = exchange_rate_check(
+                    currency=data["currency"], rate=data.get("exchange_rate")
+                )
+            except StudioError as exc:
+                self.add_error("exchange_rate", exc.message)
+        return data

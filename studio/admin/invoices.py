@@ -1,0 +1,469 @@
+"""Invoices and credit notes in the back office: drafts edited with live totals, then the
+actions of an invoice's life (issue, send, payment, credit note, void, PDF)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.contrib import admin
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action, display
+
+from studio.admin import actions as ui
+from studio.admin.base import LargeTablePaginator
+from studio.admin.documents import DocumentForm, LineInline, pdf_response, totals_panel
+from studio.admin.site import studio_admin_site
+from studio.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Session
+from studio.selectors.settings import studio_settings_get
+from studio.services import credit_notes, invoices, payments
+from studio.services.audit import audit_record
+from studio.services.mail import money
+
+STATUS_COLOURS = {
+    "draft": "info",
+    "issued": "warning",
+    "partially_paid": "warning",
+    "paid": "success",
+    "void": "danger",
+}
+
+
+class InvoiceLineInline(LineInline):
+    model = InvoiceLine
+
+
+class PaymentInline(TabularInline):
+    model = Payment
+    fk_name = "invoice"
+    fields = ["received_at", "method", "amount", "reference", "receipt_number", "refund_of"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    tab = False
+    verbose_name_plural = _("Payments and refunds")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CreditNoteInline(TabularInline):
+    model = CreditNote
+    fields = ["number", "issue_date", "reason", "total"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    tab = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceForm(DocumentForm):
+    class Meta:
+        model = Invoice
+        fields = ["client", "currency", "exchange_rate", "due_date", "notes"]
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount received"), widget=ui.MONEY)
+    method = forms.ChoiceField(
+        label=_("Method"),
+        choices=[(m, label) for m, label in Payment.Method.choices if m in Payment.MANUAL],
+        widget=ui.SELECT,
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=ui.DATE)
+    reference = forms.CharField(label=_("Reference"), required=False, widget=ui.TEXT)
+    send_receipt = forms.BooleanField(label=_("E-mail a receipt"), required=False)
+
+
+class CreditForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (printed on the credit note)"), widget=ui.TEXT)
+    amount = forms.DecimalField(
+        label=_("Amount to credit, tax included"),
+        required=False,
+        widget=ui.MONEY,
+        help_text=_("Leave empty to credit everything that is left of the invoice."),
+    )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it void?"), widget=ui.TEXT)
+
+
+def _received_at(day):
+    """Today: now. Another day: noon of that day in the studio's zone."""
+    if day == timezone.localdate():
+        return None
+    return datetime.combine(day, time(12), tzinfo=studio_settings_get().tz)
+
+
+def _sessions_form(invoice: Invoice) -> type[forms.Form]:
+    billed = InvoiceLine.objects.filter(billed=True, session__isnull=False).values("session")
+    choices = (
+        Session.objects.filter(client=invoice.client, status=Session.Status.COMPLETED)
+        .exclude(pk__in=billed)
+        .select_related("room")
+        .order_by("-start")[:200]
+    )
+
+    class SessionsForm(forms.Form):
+        sessions = forms.ModelMultipleChoiceField(
+            label=_("Completed sessions not yet billed"),
+            queryset=Session.objects.filter(pk__in=[s.pk for s in choices]),
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    SessionsForm.base_fields["sessions"].label_from_instance = lambda s: (
+        f"{timezone.localtime(s.start):%a %d %b %Y %H:%M}–{timezone.localtime(s.end):%H:%M} · "
+        f"{s.room} · {money(s.price, s.currency)}"
+    )
+    return SessionsForm
+
+
+@admin.register(Invoice, site=studio_admin_site)
+class InvoiceAdmin(ModelAdmin):
+    form = InvoiceForm
+    inlines = [InvoiceLineInline, PaymentInline, CreditNoteInline]
+    list_display = [
+        "display_number",
+        "client",
+        "status_badge",
+        "issue_date",
+        "due_date",
+        "display_total",
+        "display_balance",
+    ]
+    list_filter = ["status", ("issue_date", admin.DateFieldListFilter), "currency"]
+    search_fields = ["number", "client__name", "client__artist_name"]
+    autocomplete_fields = ["client"]
+    list_per_page = 25
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    list_select_related = ["client"]
+    actions_detail = [
+        "bill_sessions",
+        "issue",
+        "send",
+        "record_payment",
+        "credit",
+        "void",
+        "download_pdf",
+    ]
+    actions_row = ["download_pdf"]
+
+    class Media:
+        js = ["studio/live-totals.js"]
+
+    # --- pages -------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("client")
+
+    def get_fieldsets(self, request, obj=None):
+        main = ["client", "currency", "exchange_rate", "due_date", "notes"]
+        if obj and obj.status != Invoice.Status.DRAFT:
+            main = [
+                "client",
+                "number",
+                "status",
+                "issue_date",
+                "due_date",
+                "currency",
+                "exchange_rate",
+                "bill_to",
+                "notes",
+            ]
+        return [
+            (None, {"fields": main}),
+            (_("Totals"), {"fields": ["totals"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj and obj.status != Invoice.Status.DRAFT:
+            return [
+                "client",
+                "number",
+                "status",
+                "issue_date",
+                "due_date",
+                "currency",
+                "exchange_rate",
+                "bill_to",
+                "notes",
+                "totals",
+            ]
+        return ["totals"]
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.status == Invoice.Status.DRAFT
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.studio_currency = studio_settings_get().currency
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action=f"invoice.{'changed' if change else 'created'}", obj=obj, by=request.user
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.status == Invoice.Status.DRAFT:
+            invoices.invoice_draft_recalculate(invoice=form.instance)
+
+    def delete_model(self, request, obj):
+        invoices.invoice_delete(invoice=obj, by=request.user)
+
+    @display(description=_("Totals"))
+    def totals(self, obj):
+        extra = []
+        if obj.pk and obj.status != Invoice.Status.DRAFT:
+            extra = [
+                (_("Paid"), money(obj.amount_paid, obj.currency), False),
+                (_("Credited"), money(obj.amount_credited, obj.currency), False),
+                (_("Balance due"), money(obj.balance, obj.currency), True),
+            ]
+            if obj.currency != obj.studio_currency:
+                extra.append(
+                    (
+                        f"At 1 {obj.currency} = {obj.exchange_rate.normalize():f} "
+                        f"{obj.studio_currency}",
+                        money(obj.total_in_studio_currency, obj.studio_currency),
+                        False,
+                    )
+                )
+        return totals_panel(obj, extra_rows=extra)
+
+    @display(description=_("Number"), ordering="number")
+    def display_number(self, obj):
+        return obj.number or _("Draft #%(pk)s") % {"pk": obj.pk}
+
+    @display(description=_("Status"), label=STATUS_COLOURS, ordering="status")
+    def status_badge(self, obj):
+        if obj.overdue_since and obj.is_open:
+            return "void", _("Overdue")  # the red label
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Total"), ordering="total")
+    def display_total(self, obj):
+        return money(obj.total, obj.currency)
+
+    @display(description=_("Balance"), ordering="balance")
+    def display_balance(self, obj):
+        return money(obj.balance, obj.currency) if obj.status != "draft" else "—"
+
+    # --- what applies to which invoice -------------------------------------------------------
+
+    def _invoice(self, request, object_id) -> Invoice:
+        cache = request.__dict__.setdefault("_invoices", {})
+        key = str(object_id)
+        if key not in cache:
+            cache[key] = get_object_or_404(Invoice.objects.select_related("client"), pk=object_id)
+        return cache[key]
+
+    def _when(self, request, object_id, *statuses) -> bool:
+        if not self.has_change_permission(request):
+            return False
+        return object_id is None or self._invoice(request, object_id).status in statuses
+
+    def has_draft_action_permission(self, request, object_id=None):
+        return self._when(request, object_id, Invoice.Status.DRAFT)
+
+    def has_open_action_permission(self, request, object_id=None):
+        return self._when(request, object_id, *Invoice.OPEN)
+
+    def has_issued_action_permission(self, request, object_id=None):
+        return self._when(request, object_id, *Invoice.OPEN, Invoice.Status.PAID)
+
+    # --- actions -----------------------------------------------------------------------------
+
+    @action(description=_("Bill sessions"), url_path="bill-sessions", permissions=["draft_action"])
+    def bill_sessions(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        return ui.action_page(
+            self,
+            request,
+            invoice,
+            verb=_("Add to the invoice"),
+            form_class=_sessions_form(invoice),
+            summary=[
+                str(invoice.client),
+                _("Room time, overtime, engineers and hired gear of each session become lines."),
+            ],
+            run=lambda data: invoices.invoice_sessions_add(
+                invoice=invoice, sessions=data["sessions"], by=request.user
+            ),
+        )
+
+    @action(description=_("Issue"), url_path="issue", permissions=["draft_action"])
+    def issue(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        return ui.action_page(
+            self,
+            request,
+            invoice,
+            verb=_("Issue the invoice"),
+            summary=[str(invoice.client), money(invoice.total, invoice.currency)],
+            warning=_(
+                "Issuing gives the invoice its number and freezes it: afterwards it is "
+                "corrected with a credit note, not edited."
+            ),
+            run=lambda data: invoices.invoice_issue(invoice=invoice, by=request.user),
+        )
+
+    @action(description=_("E-mail to client"), url_path="send", permissions=["issued_action"])
+    def send(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        return ui.action_page(
+            self,
+            request,
+            invoice,
+            verb=_("Send"),
+            summary=[
+                _("To %(to)s, with the PDF attached.")
+                % {"to": invoice.client.email or _("(no e-mail address)")}
+            ],
+            run=lambda data: invoices.invoice_send(invoice=invoice, by=request.user),
+        )
+
+    @action(description=_("Record a payment"), url_path="payment", permissions=["open_action"])
+    def record_payment(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        return ui.action_page(
+            self,
+            request,
+            invoice,
+            verb=_("Record the payment"),
+            form_class=PaymentForm,
+            initial={
+                "amount": invoice.balance,
+                "received_on": timezone.localdate(),
+                "method": Payment.Method.BANK_TRANSFER,
+            },
+            summary=[
+                str(invoice.client),
+                _("Balance due: %(b)s") % {"b": money(invoice.balance, invoice.currency)},
+            ],
+            run=lambda data: payments.payment_record(
+                invoice=invoice,
+                amount=data["amount"],
+                method=data["method"],
+                received_at=_received_at(data["received_on"]),
+                reference=data["reference"],
+                by=request.user,
+                send_receipt=data["send_receipt"],
+            ),
+        )
+
+    @action(description=_("Credit note"), url_path="credit", permissions=["issued_action"])
+    def credit(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        left = invoice.total - invoice.amount_credited
+
+        def run(data):
+            lines = None
+            if data["amount"] is not None:
+                lines = [
+                    {
+                        "description": f"Credit on invoice {invoice.number}",
+                        "unit_price": data["amount"],
+                    }
+                ]
+            return credit_notes.credit_note_create(
+                invoice=invoice, reason=data["reason"], lines=lines, by=request.user
+            )
+
+        return ui.action_page(
+            self,
+            request,
+            invoice,
+            verb=_("Issue the credit note"),
+            form_class=CreditForm,
+            summary=[
+                str(invoice.client),
+                _("Left to credit: %(l)s") % {"l": money(left, invoice.currency)},
+            ],
+            run=run,
+            done=lambda note: ui.change_url(note),
+        )
+
+    @action(description=_("Void"), url_path="void", permissions=["open_action"])
+    def void(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        return ui.action_page(
+            self,
+            request,
+            invoice,
+            verb=_("Void the invoice"),
+            form_class=VoidForm,
+            warning=_(
+                "Its number stays used and the sessions on it can be billed again. "
+                "An invoice with payments is credited instead."
+            ),
+            run=lambda data: invoices.invoice_void(
+                invoice=invoice, reason=data["reason"], by=request.user
+            ),
+        )
+
+    @action(description=_("PDF"), url_path="pdf", permissions=["view"])
+    def download_pdf(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        name = f"{invoice.number or f'draft-invoice-{invoice.pk}'}.pdf"
+        return pdf_response(invoices.invoice_pdf(invoice), name)
+
+
+class CreditNoteLineInline(LineInline):
+    model = CreditNoteLine
+
+    def _editable(self, obj) -> bool:
+        return False
+
+
+@admin.register(CreditNote, site=studio_admin_site)
+class CreditNoteAdmin(ModelAdmin):
+    list_display = ["number", "invoice", "issue_date", "reason", "display_total"]
+    search_fields = ["number", "invoice__number", "invoice__client__name"]
+    list_select_related = ["invoice"]
+    inlines = [CreditNoteLineInline]
+    fields = ["number", "invoice", "issue_date", "reason", "bill_to", "totals"]
+    readonly_fields = fields
+    actions_detail = ["download_pdf", "send"]
+    actions_row = ["download_pdf"]
+
+    def has_add_permission(self, request):
+        return False  # from an invoice: Credit note
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Total"), ordering="total")
+    def display_total(self, obj):
+        return money(obj.total, obj.currency)
+
+    @display(description=_("Totals"))
+    def totals(self, obj):
+        return totals_panel(obj)
+
+    @action(description=_("PDF"), url_path="pdf", permissions=["view"])
+    def download_pdf(self, request, object_id):
+        note = get_object_or_404(CreditNote, pk=object_id)
+        return pdf_response(credit_notes.credit_note_pdf(note), f"{note.number}.pdf")
+
+    @action(description=_("E-mail to client"), url_path="send", permissions=["change"])
+    def send(self, request, object_id):
+        note = get_object_or_404(CreditNote.objects.select_related("invoice__client"), pk=object_id)
+        return ui.action_page(
+            self,
+            request,
+            note,
+            verb=_("Send"),
+            summary=[_("To %(to)s, with the PDF attached.") % {"to": note.invoice.client.email}],
+            run=lambda data: credit_notes.credit_note_send(note=note, by=request.user),
+        )
