@@ -53,11 +53,13 @@ def action_page(
     permission: str = "change",
     done: Callable[[object], str] | None = None,
 ):
-    allowed = getattr(modeladmin, f"has_{permission}_permission")(request, obj)
-    if not allowed:
+    check = getattr(modeladmin, f"has_{permission}_permission")
+    # Django's own checks take the object; the action checks (as Unfold calls them) its id.
+    builtin = permission in ("view", "add", "change", "delete")
+    if not check(request, obj if builtin else obj.pk):
         raise PermissionDenied
     back = change_url(obj)
-    form = form_class(request.POST or None, initial=initial or {})
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial or {})
     if request.method == "POST" and form.is_valid():
         try:
             result = run(form.cleaned_data)

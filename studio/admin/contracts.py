@@ -45,7 +45,10 @@ class ContractTemplateAdmin(AuditMixin, ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         names = ", ".join(f"{{{{ {n} }}}}" for n in contracts.CONTRACT_PLACEHOLDERS)
-        form.base_fields["body"].help_text = _("Placeholders you can use: %(n)s.") % {"n": names}
+        if "body" in form.base_fields:  # view-only staff get a read-only page without fields
+            form.base_fields["body"].help_text = _("Placeholders you can use: %(n)s.") % {
+                "n": names
+            }
         return form
 
 

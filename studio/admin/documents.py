@@ -90,6 +90,8 @@ def _rows(computed: totals.Totals, currency: str) -> list[tuple[str, str, bool]]
 
 
 def _decimal(value, default="0") -> Decimal:
+    if value is None:
+        value = default
     try:
         return Decimal(str(value).replace(",", ".").strip() or default)
     except InvalidOperation:

@@ -67,10 +67,12 @@ from studio.demo.catalogue import (
     Locale,
     Progress,
 )
+from studio.demo.money import money_fill
 from studio.models import (
     Client,
     Engineer,
     Equipment,
+    Invoice,
     MaintenanceEntry,
     Room,
     RoomPeakRate,
@@ -125,6 +127,7 @@ def _counts() -> dict[str, int]:
         "equipment": Equipment.objects.count(),
         "maintenance": MaintenanceEntry.objects.count(),
         "sessions": Session.objects.count(),
+        "invoices": Invoice.objects.count(),
     }
 
 
@@ -678,4 +681,5 @@ def demo_fill(
         bookings.fill(_add_months(today, -months_back), _add_months(today, months_ahead))
         if progress:
             progress(f"{bookings.booked} sessions booked, {bookings.skipped} skipped (conflicts)")
+        money_fill(rng, locale=locale, today=today, domain=domain, by=owner, progress=progress)
     return _counts()

@@ -208,10 +208,11 @@ class Line(models.Model):
     discount_percent = models.DecimalField(
         _("discount %"), max_digits=5, decimal_places=2, default=Decimal(0), validators=PERCENT
     )
+    # Three decimals: New York City's sales tax is 8.875 %.
     tax_rate = models.DecimalField(
         _("tax %"),
-        max_digits=5,
-        decimal_places=2,
+        max_digits=6,
+        decimal_places=3,
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )

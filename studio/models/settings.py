@@ -72,7 +72,7 @@ class StudioSettings(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
     default_tax_rate = models.DecimalField(
-        _("default tax rate (%)"), max_digits=5, decimal_places=2, default=20, validators=PERCENT
+        _("default tax rate (%)"), max_digits=6, decimal_places=3, default=20, validators=PERCENT
     )
     slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), default=30)
     min_booking_minutes = models.PositiveSmallIntegerField(

@@ -20,6 +20,7 @@ from studio.models import (
     Client,
     Engineer,
     Equipment,
+    Invoice,
     MaintenanceEntry,
     Room,
     RoomPeakRate,
@@ -47,6 +48,7 @@ def test_demo_fill_makes_a_studio_look_alive(studio_a):
             "equipment": Equipment.objects.count(),
             "maintenance": MaintenanceEntry.objects.count(),
             "sessions": Session.objects.count(),
+            "invoices": Invoice.objects.count(),
         }
         assert counts["clients"] >= 200
         assert 3 <= counts["rooms"] <= 4
@@ -195,3 +197,28 @@ def test_the_same_seed_gives_the_same_studio_and_another_seed_a_different_one(st
 def test_filling_outside_a_studio_schema_is_refused(db):
     with pytest.raises(RuntimeError, match="schema_context"):
         demo_fill(seed=1, now=NOW)
+
+
+def test_demo_money_is_consistent(studio_a):
+    from django.db.models import Sum
+
+    from studio.models import Payment, Quote
+
+    with schema_context(studio_a.schema_name):
+        demo_fill(seed=2, now=NOW, months_back=2, months_ahead=0)
+        issued = Invoice.objects.exclude(number=None).order_by("year", "sequence")
+        assert issued.count() >= 5
+        for year in set(issued.values_list("year", flat=True)):
+            sequences = list(issued.filter(year=year).values_list("sequence", flat=True))
+            assert sequences == list(range(1, len(sequences) + 1))
+        for invoice in issued:
+            paid = invoice.payments.aggregate(s=Sum("amount"))["s"] or 0
+            credited = invoice.credit_notes.aggregate(s=Sum("total"))["s"] or 0
+            assert invoice.balance == invoice.total - credited - paid
+        statuses = set(issued.values_list("status", flat=True))
+        assert {"paid"} <= statuses and statuses & {"issued", "partially_paid"}
+        assert Invoice.objects.filter(status="draft").exists()
+        assert Payment.objects.filter(refund_of__isnull=False).exists()
+        assert set(Quote.objects.values_list("status", flat=True)) >= {
+            "draft", "sent", "accepted", "converted"
+        }
