@@ -54,9 +54,10 @@ def action_page(
     done: Callable[[object], str] | None = None,
 ):
     check = getattr(modeladmin, f"has_{permission}_permission")
-    # Django's own checks take the object; the action checks (as Unfold calls them) its id.
+    # Django's own checks are asked for the model: an issued document is read-only as a page
+    # yet still has actions. The action checks (as Unfold calls them) take the object's id.
     builtin = permission in ("view", "add", "change", "delete")
-    if not check(request, obj if builtin else obj.pk):
+    if not (check(request) if builtin else check(request, obj.pk)):
         raise PermissionDenied
     back = change_url(obj)
     form = form_class(request.POST if request.method == "POST" else None, initial=initial or {})

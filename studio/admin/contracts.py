@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.shortcuts import get_object_or_404
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
@@ -118,7 +119,7 @@ class ContractAdmin(ServiceModelAdmin):
                         "fee",
                         "currency",
                         "status",
-                        "body",
+                        "body" if obj.status == Contract.Status.DRAFT else "text",
                     ]
                 },
             )
@@ -130,9 +131,9 @@ class ContractAdmin(ServiceModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        frozen = ["client", "status", *self.SIGNATURE]
+        frozen = ["client", "status", "text", *self.SIGNATURE]
         if obj.status != Contract.Status.DRAFT:
-            frozen += ["title", "project", "start_date", "end_date", "fee", "currency", "body"]
+            frozen += ["title", "project", "start_date", "end_date", "fee", "currency"]
         return frozen
 
     def save_model(self, request, obj, form, change):
@@ -142,6 +143,18 @@ class ContractAdmin(ServiceModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (
             obj is None or obj.status == Contract.Status.DRAFT
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # Sent, signed or void: the page is read-only; its life goes on through the actions.
+        if obj is not None and obj.status != Contract.Status.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @display(description=_("Text"))
+    def text(self, obj):
+        return format_html(
+            '<div style="white-space: pre-line" class="max-w-3xl">{}</div>', obj.body
         )
 
     @display(description=_("Status"), label=STATUS_COLOURS, ordering="status")

@@ -31,6 +31,15 @@ class LineInline(TabularInline):
     extra = 0
     ordering = ["position", "id"]
     tab = False
+    show_title = False  # each row already says what it is
+    ordering_field = "position"  # rows are dragged into order
+    hide_ordering_field = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "description" and field is not None:
+            field.widget.attrs["style"] = "min-width: 20rem"
+        return field
 
     def _editable(self, obj) -> bool:
         return obj is None or obj.status == "draft"
@@ -50,6 +59,10 @@ class LineInline(TabularInline):
 
 def totals_panel(doc, *, extra_rows: list[tuple[str, str, bool]] = ()) -> str:
     """The totals block of a document page; on a draft the live-totals script refreshes it."""
+    if doc is None:  # a new document: the panel fills in as lines are typed
+        return mark_safe(
+            render_to_string("studio/admin/totals_panel.html", {"rows": [], "live": True})
+        )
     computed = (
         totals.document_totals(
             (
@@ -131,6 +144,28 @@ def pdf_response(data, filename: str, *, download: bool = True) -> HttpResponse:
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class FrozenAfterDraftMixin:
+    """Once issued (or sent), a document's page is read-only: no Save buttons, no editable
+    rows. Its life goes on through the actions, which call the services. The totals sit under
+    the lines, where they are edited."""
+
+    change_form_template = "studio/admin/document_change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["document_totals"] = self.totals(obj) if obj is not None else totals_panel(None)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != "draft":
+            return False
+        return super().has_change_permission(request, obj)
+
+    def frozen_fields(self, obj, fields: list[str]) -> list[str]:
+        if obj.currency == obj.studio_currency:
+            return [f for f in fields if f != "exchange_rate"]
+        return fields
 
 
 class DocumentForm(forms.ModelForm):

@@ -15,7 +15,13 @@ from unfold.decorators import action, display
 
 from studio.admin import actions as ui
 from studio.admin.base import LargeTablePaginator
-from studio.admin.documents import DocumentForm, LineInline, pdf_response, totals_panel
+from studio.admin.documents import (
+    DocumentForm,
+    FrozenAfterDraftMixin,
+    LineInline,
+    pdf_response,
+    totals_panel,
+)
 from studio.admin.site import studio_admin_site
 from studio.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Session
 from studio.selectors.settings import studio_settings_get
@@ -44,6 +50,7 @@ class PaymentInline(TabularInline):
     extra = 0
     can_delete = False
     tab = False
+    show_title = False
     verbose_name_plural = _("Payments and refunds")
 
     def has_add_permission(self, request, obj=None):
@@ -67,6 +74,9 @@ class InvoiceForm(DocumentForm):
     class Meta:
         model = Invoice
         fields = ["client", "currency", "exchange_rate", "due_date", "notes"]
+        help_texts = {
+            "due_date": _("Leave empty: the studio's payment terms count from the issue date.")
+        }
 
 
 class PaymentForm(forms.Form):
@@ -84,15 +94,29 @@ class PaymentForm(forms.Form):
 class CreditForm(forms.Form):
     reason = forms.CharField(label=_("Reason (printed on the credit note)"), widget=ui.TEXT)
     amount = forms.DecimalField(
-        label=_("Amount to credit, tax included"),
+        label=_("Amount to credit, before tax"),
         required=False,
         widget=ui.MONEY,
         help_text=_("Leave empty to credit everything that is left of the invoice."),
+    )
+    tax_rate = forms.DecimalField(
+        label=_("Tax rate (%)"),
+        required=False,
+        widget=ui.MONEY,
+        help_text=_("The rate of the lines it corrects."),
     )
 
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label=_("Why is it void?"), widget=ui.TEXT)
+
+
+def _main_tax_rate(invoice: Invoice):
+    """The tax rate carrying most of the invoice: what a partial credit usually corrects."""
+    bands: dict = {}
+    for line in invoice.lines.all():
+        bands[line.tax_rate] = bands.get(line.tax_rate, 0) + line.quantity * line.unit_price
+    return f"{max(bands, key=bands.get).normalize():f}" if bands else "0"
 
 
 def _received_at(day):
@@ -126,7 +150,7 @@ def _sessions_form(invoice: Invoice) -> type[forms.Form]:
 
 
 @admin.register(Invoice, site=studio_admin_site)
-class InvoiceAdmin(ModelAdmin):
+class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
     form = InvoiceForm
     inlines = [InvoiceLineInline, PaymentInline, CreditNoteInline]
     list_display = [
@@ -167,21 +191,33 @@ class InvoiceAdmin(ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         main = ["client", "currency", "exchange_rate", "due_date", "notes"]
         if obj and obj.status != Invoice.Status.DRAFT:
-            main = [
-                "client",
-                "number",
-                "status",
-                "issue_date",
-                "due_date",
-                "currency",
-                "exchange_rate",
-                "bill_to",
-                "notes",
-            ]
+            main = self.frozen_fields(
+                obj,
+                [
+                    "client",
+                    "number",
+                    "status",
+                    "issue_date",
+                    "due_date",
+                    "currency",
+                    "exchange_rate",
+                    "bill_to",
+                    "notes",
+                ],
+            )
         return [
             (None, {"fields": main}),
-            (_("Totals"), {"fields": ["totals"]}),
         ]
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        # Payments and credit notes only once there are some to show.
+        empty = set()
+        if obj is None or not obj.payments.exists():
+            empty.add(PaymentInline)
+        if obj is None or not obj.credit_notes.exists():
+            empty.add(CreditNoteInline)
+        return [inline for inline in inlines if type(inline) not in empty]
 
     def get_readonly_fields(self, request, obj=None):
         if obj and obj.status != Invoice.Status.DRAFT:
@@ -195,9 +231,8 @@ class InvoiceAdmin(ModelAdmin):
                 "exchange_rate",
                 "bill_to",
                 "notes",
-                "totals",
             ]
-        return ["totals"]
+        return []
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (
@@ -374,6 +409,7 @@ class InvoiceAdmin(ModelAdmin):
                     {
                         "description": f"Credit on invoice {invoice.number}",
                         "unit_price": data["amount"],
+                        "tax_rate": data["tax_rate"] or 0,
                     }
                 ]
             return credit_notes.credit_note_create(
@@ -386,6 +422,7 @@ class InvoiceAdmin(ModelAdmin):
             invoice,
             verb=_("Issue the credit note"),
             form_class=CreditForm,
+            initial={"tax_rate": _main_tax_rate(invoice)},
             summary=[
                 str(invoice.client),
                 _("Left to credit: %(l)s") % {"l": money(left, invoice.currency)},

@@ -77,7 +77,7 @@ class EmailTemplateAdmin(AuditMixin, ModelAdmin):
         return format_html(
             '<div class="border border-base-200 dark:border-base-700 rounded-default p-4 '
             'max-w-2xl" id="email-preview"><p class="font-semibold mb-3">{}</p>'
-            '<div class="whitespace-pre-line">{}</div></div>',
+            '<div style="white-space: pre-line">{}</div></div>',
             placeholders_fill(obj.subject, values),
             placeholders_fill(obj.body, values),
         )

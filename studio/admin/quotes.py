@@ -9,7 +9,13 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from studio.admin import actions as ui
-from studio.admin.documents import DocumentForm, LineInline, pdf_response, totals_panel
+from studio.admin.documents import (
+    DocumentForm,
+    FrozenAfterDraftMixin,
+    LineInline,
+    pdf_response,
+    totals_panel,
+)
 from studio.admin.site import studio_admin_site
 from studio.models import Quote, QuoteLine
 from studio.selectors.settings import studio_settings_get
@@ -50,7 +56,7 @@ class QuoteForm(DocumentForm):
 
 
 @admin.register(Quote, site=studio_admin_site)
-class QuoteAdmin(ModelAdmin):
+class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
     form = QuoteForm
     inlines = [QuoteLineInline]
     list_display = [
@@ -75,15 +81,15 @@ class QuoteAdmin(ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj and obj.status != Quote.Status.DRAFT:
-            main = FROZEN
+            main = self.frozen_fields(obj, FROZEN)
         else:
             main = ["client", "title", "currency", "exchange_rate", "valid_until", "notes"]
-        return [(None, {"fields": main}), (_("Totals"), {"fields": ["totals"]})]
+        return [(None, {"fields": main})]
 
     def get_readonly_fields(self, request, obj=None):
         if obj and obj.status != Quote.Status.DRAFT:
-            return [*FROZEN, "totals"]
-        return ["totals"]
+            return FROZEN
+        return []
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (

@@ -51,7 +51,7 @@ in the form “Recorded at {{ studio_name }}”.
 6. Care of the rooms. The Artist is responsible for damage caused by the Artist's party to the \
 Studio's rooms and equipment, fair wear excepted.
 
-Signed in {{ today }}."""
+Prepared on {{ today }}."""
 
 MIXING_AGREEMENT = """{{ studio_name }} will mix {{ project }} for {{ client_name }} between \
 {{ start_date }} and {{ end_date }} for {{ fee }}, including two rounds of revisions per song. \
@@ -138,12 +138,22 @@ def _invoices(rng: random.Random, *, today: date, tz: ZoneInfo, by, months: int)
         credit_notes.credit_note_create(
             invoice=paid,
             reason="Half an hour lost to a console fault",
-            lines=[{"description": "Goodwill credit: console fault", "unit_price": amount}],
+            lines=[
+                {
+                    "description": "Goodwill credit: console fault",
+                    "unit_price": amount,
+                    "tax_rate": paid.lines.first().tax_rate,
+                }
+            ],
             by=by,
             today=paid.issue_date + timedelta(days=9),
         )
+        paid.refresh_from_db()
         payments.payment_refund(
-            payment=paid.payments.first(), amount=amount, reference="Refund of credit note", by=by
+            payment=paid.payments.first(),
+            amount=-paid.balance,
+            reference="Refund of credit note",
+            by=by,
         )
     return issued
 

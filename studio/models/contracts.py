@@ -58,17 +58,21 @@ class Contract(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
     )
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    signed_name = models.CharField(max_length=200, blank=True, editable=False)
-    signed_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
-    signed_user_agent = models.CharField(max_length=400, blank=True, editable=False)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
+    signed_name = models.CharField(_("signed by"), max_length=200, blank=True, editable=False)
+    signed_ip = models.GenericIPAddressField(
+        _("from IP address"), null=True, blank=True, editable=False
+    )
+    signed_user_agent = models.CharField(_("browser"), max_length=400, blank=True, editable=False)
     signed_via = models.CharField(
-        max_length=8, choices=SignedVia.choices, blank=True, editable=False
+        _("how"), max_length=8, choices=SignedVia.choices, blank=True, editable=False
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    document_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    document_sha256 = models.CharField(
+        _("SHA-256 of the signed text"), max_length=64, blank=True, editable=False
+    )
     voided_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

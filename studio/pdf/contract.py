@@ -49,7 +49,8 @@ class ContractRenderer(Renderer):
 
     def header_title(self, data: ContractData) -> tuple[str, str]:
         if data.signed_name and data.signed_at:
-            return "", f"Signed electronically on {long_date(as_utc(data.signed_at))}"
+            how = "on paper" if data.signed_on_paper else "electronically"
+            return "", f"Signed {how} on {long_date(as_utc(data.signed_at))}"
         return "", ""
 
     def metadata_title(self, data: ContractData) -> str:
@@ -154,7 +155,8 @@ class ContractRenderer(Renderer):
                 ]
             ),
         )
-        section: list[Flowable] = [self.heading("Electronic signature"), table]
+        heading = "Signature on paper" if data.signed_on_paper else "Electronic signature"
+        section: list[Flowable] = [self.heading(heading), table]
         if data.document_sha256:
             section.append(
                 self.text(

@@ -98,4 +98,5 @@ class ContractData:
     signed_ip: str = ""
     signed_user_agent: str = ""
     signed_method: str = ""  # "Signed in the client portal" / "Signed on paper, recorded by …"
+    signed_on_paper: bool = False  # the signature is on a paper copy; this records it
     extra: dict[str, str] = field(default_factory=dict)

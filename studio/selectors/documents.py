@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
 from studio.models import Contract, CreditNote, Invoice, Payment, Quote
 from studio.pdf.data import (
     ContractData,
@@ -103,19 +108,30 @@ def credit_note_data(note: CreditNote) -> DocumentData:
 
 
 def receipt_data(payment: Payment) -> ReceiptData:
+    """A receipt says what was left to pay right after this payment, whenever it is printed."""
     invoice = payment.invoice
+    balance = Decimal(0)
+    if invoice is not None:
+        paid = invoice.payments.filter(pk__lte=payment.pk).aggregate(s=Sum("amount"))["s"] or 0
+        credited = (
+            invoice.credit_notes.filter(created_at__lte=payment.recorded_at).aggregate(
+                s=Sum("total")
+            )["s"]
+            or 0
+        )
+        balance = invoice.total - credited - paid
     return ReceiptData(
         number=payment.receipt_number or "",
         issuer=issuer_get(),
         received_from=invoice.bill_to if invoice else payment.client.name,
-        received_at=payment.received_at,
+        received_at=timezone.localtime(payment.received_at, studio_settings_get().tz),
         amount=payment.amount,
         currency=payment.currency,
         method=payment.get_method_display(),
         reference=payment.reference or payment.provider_id or "",
         invoice_number=invoice.number if invoice else "",
         invoice_total=invoice.total if invoice else payment.amount,
-        invoice_balance=invoice.balance if invoice else 0,
+        invoice_balance=balance,
     )
 
 
@@ -139,4 +155,5 @@ def contract_data(contract: Contract) -> ContractData:
         signed_ip=contract.signed_ip or "",
         signed_user_agent=contract.signed_user_agent,
         signed_method=recorded or contract.get_signed_via_display(),
+        signed_on_paper=contract.signed_via == Contract.SignedVia.PAPER,
     )

@@ -73,9 +73,10 @@ def receivables_by_client(*, today: date, currency: str) -> Receivables:
 
 
 def invoiced_by_month(*, since: date) -> dict[date, Decimal]:
-    """Issued (not void) invoices by month of issue, in the studio's currency."""
+    """Revenue invoiced (net of tax, not void) by month of issue, in the studio's currency at
+    each invoice's frozen rate."""
     in_studio_currency = ExpressionWrapper(
-        F("total_in_studio_currency"), output_field=DecimalField(max_digits=14, decimal_places=2)
+        F("net") * F("exchange_rate"), output_field=DecimalField(max_digits=24, decimal_places=10)
     )
     rows = (
         Invoice.objects.filter(issue_date__gte=since)

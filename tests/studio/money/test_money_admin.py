@@ -283,3 +283,22 @@ def test_studio_b_sees_none_of_studio_a_documents(world):
         assert page.status_code == 200 and "Night Owls" not in page.text
     pdf = home.get(f"/admin/studio/invoice/{objects['issued'].pk}/pdf/")
     assert pdf.status_code == 404
+
+
+def test_a_partial_credit_from_the_admin_carries_the_tax(world):
+    clients, objects, studio = world
+    issued = objects["issued"]
+    form = clients["owner"].get(f"/admin/studio/invoice/{issued.pk}/credit/").text
+    assert 'value="20"' in form  # the invoice's rate is proposed
+    clients["owner"].post(
+        f"/admin/studio/invoice/{issued.pk}/credit/",
+        {"reason": "Shorter day", "amount": "100", "tax_rate": "20"},
+    )
+    with schema_context(studio.schema_name):
+        note = issued.credit_notes.order_by("-pk").first()
+        assert (note.reason, note.net, note.tax, note.total) == (
+            "Shorter day",
+            Decimal(100),
+            Decimal(20),
+            Decimal(120),
+        )

@@ -188,3 +188,13 @@ def test_credit_notes_need_a_reason_and_an_issued_invoice(band, issued):
     with pytest.raises(StudioError, match="nothing to credit"):
         credit_note_create(invoice=draft, reason="x")
     assert not issued.credit_notes.exists()
+
+
+def test_a_receipt_shows_the_balance_right_after_its_payment(issued):
+    from studio.selectors.documents import receipt_data
+
+    first = payment_record(invoice=issued, amount="200", method="cash")
+    payment_record(invoice=issued, amount="300", method="cash")
+    assert receipt_data(first).invoice_balance == Decimal(1000)
+    issued.refresh_from_db()
+    assert issued.balance == Decimal(700)
