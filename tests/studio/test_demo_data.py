@@ -220,5 +220,8 @@ def test_demo_money_is_consistent(studio_a):
         assert Invoice.objects.filter(status="draft").exists()
         assert Payment.objects.filter(refund_of__isnull=False).exists()
         assert set(Quote.objects.values_list("status", flat=True)) >= {
-            "draft", "sent", "accepted", "converted"
+            "draft",
+            "sent",
+            "accepted",
+            "converted",
         }

@@ -1,6 +1,7 @@
 // Live totals on a draft quote or invoice: post the line rows as typed to the server, which
 // computes them with the same code that issues the document, and show the result.
-(function () {
+// The admin loads this in the page's head: wait for the form to exist.
+document.addEventListener("DOMContentLoaded", function () {
   const panel = document.querySelector("[data-live-totals]");
   const form = document.querySelector("form[id$='_form']");
   if (!panel || !form) return;
@@ -67,4 +68,4 @@
     clearTimeout(timer);
     timer = setTimeout(refresh, 50);
   });
-})();
+});

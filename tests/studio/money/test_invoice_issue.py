@@ -97,9 +97,12 @@ def test_an_issued_invoice_refuses_edits(issued):
 def test_the_database_refuses_changes_to_an_issued_invoice(issued, statement):
     from django.db import connection
 
-    with pytest.raises(DatabaseError, match="cannot"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [issued.pk])
+    with (
+        pytest.raises(DatabaseError, match="cannot"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [issued.pk])
     issued.refresh_from_db()
     assert issued.total == Decimal(1200) and issued.lines.get().unit_price == Decimal(100)
 
@@ -189,7 +192,7 @@ def test_a_foreign_currency_invoice_freezes_its_rate(band, settings_row):
     )
     issued = invoice_issue(invoice=invoice, today=ISSUED_ON)
     assert issued.total == Decimal("99.99")
-    assert issued.total_in_studio_currency == Decimal("91.99")  # 99.99 × 0.92 = 91.9908
+    assert issued.total_in_studio_currency == Decimal("91.99")  # 99.99 * 0.92 = 91.9908
     settings_row.currency = "GBP"
     settings_row.save()
     issued.refresh_from_db()

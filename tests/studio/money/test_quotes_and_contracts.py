@@ -78,11 +78,15 @@ def test_an_accepted_late_quote_is_refused(sent_quote):
 
 
 def test_a_sent_quote_is_frozen_in_the_database(sent_quote):
-    with pytest.raises(DatabaseError, match="cannot"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE studio_quoteline SET unit_price = 1 WHERE quote_id = %s", [sent_quote.pk]
-            )
+    with (
+        pytest.raises(DatabaseError, match="cannot"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE studio_quoteline SET unit_price = 1 WHERE quote_id = %s", [sent_quote.pk]
+        )
+    assert sent_quote.lines.get().unit_price == Decimal(400)
 
 
 @pytest.fixture
@@ -158,9 +162,12 @@ def test_a_signed_contract_cannot_change_in_the_database(band, template):
         "UPDATE studio_contract SET body = 'other terms' WHERE id = %s",
         "DELETE FROM studio_contract WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="cannot"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [contract.pk])
+        with (
+            pytest.raises(DatabaseError, match="cannot"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [contract.pk])
     assert Contract.objects.get(pk=contract.pk).body == contract.body
 
 

@@ -149,3 +149,11 @@ def test_e_mails_and_documents_stay_in_their_studio(issued, studio_b):
         assert not Invoice.objects.exists()
         assert not StoredPdf.objects.exists()
     assert Decimal(issued.total) == Decimal(1200)
+
+
+def test_the_daily_round_is_scheduled_once_on_the_platform(db):
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(name="Studios: daily round")
+    assert (schedule.func, schedule.schedule_type) == ("studio.tasks.studio_daily_fanout", "D")
+    assert schedule.repeats < 0  # forever
