@@ -198,10 +198,64 @@ def _load(studio: Studio, *, clients: int, sessions: int, progress) -> None:
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('studio_session', 'id'), %s)", [session_id]
             )
+            invoices = _load_invoices(cursor, rng, count=sessions // 6, clients=(low, high))
             cursor.execute(
-                "ANALYZE studio_client; ANALYZE studio_session; ANALYZE studio_sessionengineer"
+                "ANALYZE studio_client; ANALYZE studio_session; ANALYZE studio_sessionengineer; "
+                "ANALYZE studio_invoice"
             )
-    progress(f"  loaded {clients} clients and {len(slots) * ROOMS} sessions")
+    progress(f"  loaded {clients} clients, {len(slots) * ROOMS} sessions, {invoices} invoices")
+
+
+def _load_invoices(cursor, rng: random.Random, *, count: int, clients: tuple[int, int]) -> int:
+    """Issued invoices over the past years, one in ten still open (some overdue), numbered
+    per year after those already there."""
+    cursor.execute("SELECT year, max(sequence) FROM studio_invoice GROUP BY year")
+    last = dict(cursor.fetchall())
+    today = timezone.localdate()
+    now = timezone.now()
+    with cursor.copy(
+        "COPY studio_invoice (number, year, sequence, currency, studio_currency, exchange_rate, "
+        "issue_date, bill_to, notes, gross, discount, net, tax, total, created_at, client_id, "
+        "status, due_date, amount_paid, amount_credited, balance, total_in_studio_currency, "
+        "issued_at, void_reason) FROM STDIN"
+    ) as copy:
+        for i in range(count):
+            issued = today - timedelta(days=(i * 1500) // max(count, 1))
+            year = issued.year
+            last[year] = sequence = last.get(year, 0) + 1
+            net = Decimal(90 * rng.randint(1, 12))
+            total = net * Decimal("1.2")
+            open_ = i % 10 == 0
+            paid = Decimal(0) if open_ else total
+            copy.write_row(
+                (
+                    f"INV-{year}-{sequence:05d}",
+                    year,
+                    sequence,
+                    "EUR",
+                    "EUR",
+                    "1",
+                    issued,
+                    f"Client {i:06d}",
+                    "",
+                    net,
+                    "0",
+                    net,
+                    total - net,
+                    total,
+                    now,
+                    rng.randint(*clients),
+                    "issued" if open_ else "paid",
+                    issued + timedelta(days=30),
+                    paid,
+                    "0",
+                    total - paid,
+                    total,
+                    now,
+                    "",
+                )
+            )
+    return count
 
 
 def _pages(today) -> dict[str, str]:
@@ -212,6 +266,8 @@ def _pages(today) -> dict[str, str]:
         f"&end={monday + timedelta(days=7)}T00:00:00",
         "session_list": "/admin/studio/session/",
         "client_list": "/admin/studio/client/",
+        "invoice_list": "/admin/studio/invoice/",
+        "receivables": "/admin/money/receivables/",
     }
 
 

@@ -4,6 +4,7 @@ from studio.admin import (  # noqa: F401  (each module registers its models)
     audit,
     clients,
     contracts,
+    credit_notes,
     equipment,
     invoices,
     mail,

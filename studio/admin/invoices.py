@@ -3,9 +3,6 @@ actions of an invoice's life (issue, send, payment, credit note, void, PDF)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
-from django import forms
 from django.contrib import admin
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,8 +19,16 @@ from studio.admin.documents import (
     pdf_response,
     totals_panel,
 )
+from studio.admin.invoice_forms import (
+    CreditForm,
+    PaymentForm,
+    VoidForm,
+    main_tax_rate,
+    received_at,
+    sessions_form,
+)
 from studio.admin.site import studio_admin_site
-from studio.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, Session
+from studio.models import CreditNote, Invoice, InvoiceLine, Payment
 from studio.selectors.settings import studio_settings_get
 from studio.services import credit_notes, invoices, payments
 from studio.services.audit import audit_record
@@ -77,76 +82,6 @@ class InvoiceForm(DocumentForm):
         help_texts = {
             "due_date": _("Leave empty: the studio's payment terms count from the issue date.")
         }
-
-
-class PaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount received"), widget=ui.MONEY)
-    method = forms.ChoiceField(
-        label=_("Method"),
-        choices=[(m, label) for m, label in Payment.Method.choices if m in Payment.MANUAL],
-        widget=ui.SELECT,
-    )
-    received_on = forms.DateField(label=_("Received on"), widget=ui.DATE)
-    reference = forms.CharField(label=_("Reference"), required=False, widget=ui.TEXT)
-    send_receipt = forms.BooleanField(label=_("E-mail a receipt"), required=False)
-
-
-class CreditForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (printed on the credit note)"), widget=ui.TEXT)
-    amount = forms.DecimalField(
-        label=_("Amount to credit, before tax"),
-        required=False,
-        widget=ui.MONEY,
-        help_text=_("Leave empty to credit everything that is left of the invoice."),
-    )
-    tax_rate = forms.DecimalField(
-        label=_("Tax rate (%)"),
-        required=False,
-        widget=ui.MONEY,
-        help_text=_("The rate of the lines it corrects."),
-    )
-
-
-class VoidForm(forms.Form):
-    reason = forms.CharField(label=_("Why is it void?"), widget=ui.TEXT)
-
-
-def _main_tax_rate(invoice: Invoice):
-    """The tax rate carrying most of the invoice: what a partial credit usually corrects."""
-    bands: dict = {}
-    for line in invoice.lines.all():
-        bands[line.tax_rate] = bands.get(line.tax_rate, 0) + line.quantity * line.unit_price
-    return f"{max(bands, key=bands.get).normalize():f}" if bands else "0"
-
-
-def _received_at(day):
-    """Today: now. Another day: noon of that day in the studio's zone."""
-    if day == timezone.localdate():
-        return None
-    return datetime.combine(day, time(12), tzinfo=studio_settings_get().tz)
-
-
-def _sessions_form(invoice: Invoice) -> type[forms.Form]:
-    billed = InvoiceLine.objects.filter(billed=True, session__isnull=False).values("session")
-    choices = (
-        Session.objects.filter(client=invoice.client, status=Session.Status.COMPLETED)
-        .exclude(pk__in=billed)
-        .select_related("room")
-        .order_by("-start")[:200]
-    )
-
-    class SessionsForm(forms.Form):
-        sessions = forms.ModelMultipleChoiceField(
-            label=_("Completed sessions not yet billed"),
-            queryset=Session.objects.filter(pk__in=[s.pk for s in choices]),
-            widget=forms.CheckboxSelectMultiple,
-        )
-
-    SessionsForm.base_fields["sessions"].label_from_instance = lambda s: (
-        f"{timezone.localtime(s.start):%a %d %b %Y %H:%M}–{timezone.localtime(s.end):%H:%M} · "
-        f"{s.room} · {money(s.price, s.currency)}"
-    )
-    return SessionsForm
 
 
 @admin.register(Invoice, site=studio_admin_site)
@@ -327,7 +262,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             request,
             invoice,
             verb=_("Add to the invoice"),
-            form_class=_sessions_form(invoice),
+            form_class=sessions_form(invoice),
             summary=[
                 str(invoice.client),
                 _("Room time, overtime, engineers and hired gear of each session become lines."),
@@ -390,7 +325,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
                 invoice=invoice,
                 amount=data["amount"],
                 method=data["method"],
-                received_at=_received_at(data["received_on"]),
+                received_at=received_at(data["received_on"]),
                 reference=data["reference"],
                 by=request.user,
                 send_receipt=data["send_receipt"],
@@ -422,7 +357,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             invoice,
             verb=_("Issue the credit note"),
             form_class=CreditForm,
-            initial={"tax_rate": _main_tax_rate(invoice)},
+            initial={"tax_rate": main_tax_rate(invoice)},
             summary=[
                 str(invoice.client),
                 _("Left to credit: %(l)s") % {"l": money(left, invoice.currency)},
@@ -454,53 +389,3 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
         invoice = self._invoice(request, object_id)
         name = f"{invoice.number or f'draft-invoice-{invoice.pk}'}.pdf"
         return pdf_response(invoices.invoice_pdf(invoice), name)
-
-
-class CreditNoteLineInline(LineInline):
-    model = CreditNoteLine
-
-    def _editable(self, obj) -> bool:
-        return False
-
-
-@admin.register(CreditNote, site=studio_admin_site)
-class CreditNoteAdmin(ModelAdmin):
-    list_display = ["number", "invoice", "issue_date", "reason", "display_total"]
-    search_fields = ["number", "invoice__number", "invoice__client__name"]
-    list_select_related = ["invoice"]
-    inlines = [CreditNoteLineInline]
-    fields = ["number", "invoice", "issue_date", "reason", "bill_to", "totals"]
-    readonly_fields = fields
-    actions_detail = ["download_pdf", "send"]
-    actions_row = ["download_pdf"]
-
-    def has_add_permission(self, request):
-        return False  # from an invoice: Credit note
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @display(description=_("Total"), ordering="total")
-    def display_total(self, obj):
-        return money(obj.total, obj.currency)
-
-    @display(description=_("Totals"))
-    def totals(self, obj):
-        return totals_panel(obj)
-
-    @action(description=_("PDF"), url_path="pdf", permissions=["view"])
-    def download_pdf(self, request, object_id):
-        note = get_object_or_404(CreditNote, pk=object_id)
-        return pdf_response(credit_notes.credit_note_pdf(note), f"{note.number}.pdf")
-
-    @action(description=_("E-mail to client"), url_path="send", permissions=["change"])
-    def send(self, request, object_id):
-        note = get_object_or_404(CreditNote.objects.select_related("invoice__client"), pk=object_id)
-        return ui.action_page(
-            self,
-            request,
-            note,
-            verb=_("Send"),
-            summary=[_("To %(to)s, with the PDF attached.") % {"to": note.invoice.client.email}],
-            run=lambda data: credit_notes.credit_note_send(note=note, by=request.user),
-        )

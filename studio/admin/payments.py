@@ -137,5 +137,6 @@ def receivables_view(request):
         ],
         "column_totals": [money(v, data.currency) for v in data.totals],
         "grand_total": money(data.total, data.currency),
+        "more": data.clients - len(data.rows),
     }
     return TemplateResponse(request, "studio/admin/receivables.html", context)

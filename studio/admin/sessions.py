@@ -22,6 +22,7 @@ from unfold.widgets import (
 
 from studio.admin.base import LargeTablePaginator, ServiceForm, ServiceModelAdmin
 from studio.admin.money import MoneyVisibilityMixin
+from studio.admin.session_money import SessionMoneyActionsMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Engineer, Equipment, Session
@@ -147,7 +148,9 @@ LIFECYCLE: dict[str, tuple[Callable, str]] = {
 
 
 @admin.register(Session, site=studio_admin_site)
-class SessionAdmin(TransferMixin, MoneyVisibilityMixin, ServiceModelAdmin):
+class SessionAdmin(
+    SessionMoneyActionsMixin, TransferMixin, MoneyVisibilityMixin, ServiceModelAdmin
+):
     resource_classes = [SessionResource]
     form = SessionForm
     list_display = ["when", "room", "client", "crew", "status_badge", "price", "gear_warning"]
@@ -177,7 +180,15 @@ class SessionAdmin(TransferMixin, MoneyVisibilityMixin, ServiceModelAdmin):
         "gear_alert",
     ]
     actions_row = ["confirm_row", "check_in_row", "check_out_row", "cancel_row", "no_show_row"]
-    actions_detail = ["confirm_row", "check_in_row", "check_out_row", "cancel_row", "no_show_row"]
+    actions_detail = [
+        "confirm_row",
+        "check_in_row",
+        "check_out_row",
+        "cancel_row",
+        "no_show_row",
+        "take_deposit",
+    ]
+    actions = ["bill_selected"]
 
     def get_queryset(self, request):
         return (

@@ -154,6 +154,7 @@ class Invoice(Document):
             models.Index(fields=["status", "due_date"], name="invoice_status_due"),
             models.Index(fields=["client", "status"], name="invoice_client_status"),
             models.Index(fields=["issue_date"], name="invoice_issue_date"),
+            models.Index(fields=["-created_at"], name="invoice_created"),
         ]
         constraints = [
             *Document.numbering_constraints("invoice"),

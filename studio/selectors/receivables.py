@@ -4,10 +4,10 @@ invoice's frozen rate, and invoiced revenue by month."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from studio.models import Invoice
@@ -28,11 +28,8 @@ class ClientRow:
     client_id: int
     name: str
     buckets: list[Decimal]
-    invoices: int = 0
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.buckets, Decimal(0))
+    invoices: int
+    total: Decimal
 
 
 @dataclass
@@ -40,36 +37,64 @@ class Receivables:
     currency: str
     rows: list[ClientRow] = field(default_factory=list)
     totals: list[Decimal] = field(default_factory=list)
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.totals, Decimal(0))
+    total: Decimal = Decimal(0)
+    clients: int = 0  # clients owing, of whom `rows` are the largest
 
 
-def _bucket(days_overdue: int) -> int:
-    for index, (_, low, high) in enumerate(BUCKETS):
-        if (low is None or days_overdue >= low) and (high is None or days_overdue <= high):
-            return index
-    return len(BUCKETS) - 1
+def _bucket_filters(today: date) -> list[Q]:
+    filters = []
+    for _label, low, high in BUCKETS:
+        q = Q()
+        if low is not None:  # overdue by at least `low` days: due on or before today - low
+            q &= Q(due_date__lte=today - timedelta(days=low))
+        if high is not None:
+            q &= Q(due_date__gte=today - timedelta(days=high))
+        filters.append(q)
+    return filters
 
 
-def receivables_by_client(*, today: date, currency: str) -> Receivables:
-    """One row per client with an open balance, largest first. A single pass over the open
-    invoices (indexed on status), grouped in Python: there are few open invoices per studio."""
-    rows: dict[int, ClientRow] = {}
-    open_invoices = (
-        Invoice.objects.filter(status__in=Invoice.OPEN, balance__gt=0)
-        .values_list("client_id", "client__name", "due_date", "balance", "exchange_rate")
-        .order_by()
+def receivables_by_client(*, today: date, currency: str, limit: int = 100) -> Receivables:
+    """The `limit` clients owing most, with their balance by age, and the totals over all
+    clients. Summed by PostgreSQL in two queries, whatever the number of open invoices;
+    amounts in the studio's currency at each invoice's frozen rate."""
+    owed = ExpressionWrapper(
+        F("balance") * F("exchange_rate"),
+        output_field=DecimalField(max_digits=24, decimal_places=10),
     )
-    for client_id, name, due, balance, rate in open_invoices:
-        row = rows.setdefault(client_id, ClientRow(client_id, name, [Decimal(0)] * len(BUCKETS)))
-        index = _bucket((today - due).days if due else 0)
-        row.buckets[index] += totals.convert(balance, rate=rate, to_currency=currency)
-        row.invoices += 1
-    ordered = sorted(rows.values(), key=lambda r: r.total, reverse=True)
-    column_totals = [sum((r.buckets[i] for r in ordered), Decimal(0)) for i in range(len(BUCKETS))]
-    return Receivables(currency=currency, rows=ordered, totals=column_totals)
+    sums = {
+        f"b{i}": Sum(owed, filter=q, default=Decimal(0))
+        for i, q in enumerate(_bucket_filters(today))
+    }
+    open_invoices = Invoice.objects.filter(status__in=Invoice.OPEN, balance__gt=0)
+    per_client = (
+        open_invoices.values("client_id", "client__name")
+        .annotate(**sums, owed=Sum(owed), invoices=Count("id"))
+        .order_by("-owed", "client__name")[:limit]
+    )
+
+    def money(value) -> Decimal:
+        return totals.round_money(value or 0, currency)
+
+    rows = [
+        ClientRow(
+            client_id=row["client_id"],
+            name=row["client__name"],
+            buckets=[money(row[f"b{i}"]) for i in range(len(BUCKETS))],
+            invoices=row["invoices"],
+            total=money(row["owed"]),
+        )
+        for row in per_client
+    ]
+    overall = open_invoices.aggregate(
+        **sums, owed=Sum(owed), clients=Count("client_id", distinct=True)
+    )
+    return Receivables(
+        currency=currency,
+        rows=rows,
+        totals=[money(overall[f"b{i}"]) for i in range(len(BUCKETS))],
+        total=money(overall["owed"]),
+        clients=overall["clients"],
+    )
 
 
 def invoiced_by_month(*, since: date) -> dict[date, Decimal]:

@@ -302,3 +302,57 @@ def test_a_partial_credit_from_the_admin_carries_the_tax(world):
             Decimal(20),
             Decimal(120),
         )
+
+
+@pytest.fixture
+def finished_session(world):
+    from studio.services.sessions import session_check_in, session_check_out, session_create
+    from tests.studio.conftest import paris
+    from tests.studio.factories import RoomFactory
+
+    _clients, objects, studio = world
+    with schema_context(studio.schema_name):
+        band = objects["issued"].client
+        session = session_create(
+            client=band,
+            room=RoomFactory(name="Live Room", hourly_rate=Decimal("50")),
+            start=paris(2026, 3, 10, 10),
+            end=paris(2026, 3, 10, 13),
+        )
+        session_check_in(session=session, at=paris(2026, 3, 10, 10))
+        session_check_out(session=session, at=paris(2026, 3, 10, 13))
+    return session
+
+
+def test_a_deposit_taken_on_the_session_page_goes_to_its_invoice(world, finished_session):
+    clients, _, studio = world
+    response = clients["accountant"].post(
+        f"/admin/studio/session/{finished_session.pk}/deposit/",
+        {"amount": "45", "method": "card_terminal", "reference": "terminal 0042"},
+    )
+    assert response.status_code == 302
+    response = clients["accountant"].post(
+        "/admin/studio/session/?when=past",
+        {"action": "bill_selected", "_selected_action": [finished_session.pk]},
+    )
+    with schema_context(studio.schema_name):
+        invoice = Invoice.objects.get(lines__session=finished_session)
+        assert response["Location"] == f"/admin/studio/invoice/{invoice.pk}/change/"
+        assert invoice.status == "draft" and invoice.total == Decimal(180)  # 150 + 20 %
+        assert invoice.payments.get().amount == Decimal(45)
+
+
+@pytest.mark.parametrize("role", ["engineer", "front_desk", "outsider"])
+def test_only_money_roles_bill_sessions(world, finished_session, role):
+    clients, _, studio = world
+    clients[role].post(
+        "/admin/studio/session/?when=past",
+        {"action": "bill_selected", "_selected_action": [finished_session.pk]},
+    )
+    clients[role].post(
+        f"/admin/studio/session/{finished_session.pk}/deposit/",
+        {"amount": "45", "method": "cash"},
+    )
+    with schema_context(studio.schema_name):
+        assert not Invoice.objects.filter(lines__session=finished_session).exists()
+        assert not Payment.objects.filter(session=finished_session).exists()

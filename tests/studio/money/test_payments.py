@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -201,3 +202,15 @@ def test_a_receipt_shows_the_balance_right_after_its_payment(issued):
     assert receipt_data(first).invoice_balance == Decimal(1000)
     issued.refresh_from_db()
     assert issued.balance == Decimal(700)
+
+
+def test_receivables_list_the_largest_debts_and_total_them_all(issued, band):
+    from studio.selectors.receivables import receivables_by_client
+    from tests.studio.factories import ClientFactory
+
+    small = ClientFactory(name="Small Debt")
+    invoice_issue(invoice=invoice_create(client=small, lines=lines((1, 10, 0, 0))), today=ISSUED_ON)
+    data = receivables_by_client(today=date(2026, 4, 15), currency="EUR", limit=1)
+    assert [row.name for row in data.rows] == ["Les Ondes Řízek"]
+    assert data.rows[0].buckets == [0, Decimal(1200), 0, 0, 0]  # 14 days overdue
+    assert (data.clients, data.total) == (2, Decimal(1210))
