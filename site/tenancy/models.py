@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from siteconf.tenancy import host_cache
+from siteconf.tenancy.plans import Plan, SubscriptionStatus
 
 
 class StudioQuerySet(models.QuerySet):
@@ -46,6 +47,16 @@ class Studio(TenantMixin):
     provisioned_at = models.DateTimeField(null=True, blank=True)
     provision_method = models.CharField(max_length=10, choices=Method.choices, blank=True)
     provision_seconds = models.FloatField(null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="studios"
+    )
+    subscription_status = models.CharField(
+        _("subscription"),
+        max_length=10,
+        choices=SubscriptionStatus.choices,
+        default=SubscriptionStatus.TRIALING,
+    )
+    trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
 
     # The provisioning service creates schemas explicitly (clone after a freshness check).
     auto_create_schema = False
@@ -79,6 +90,9 @@ class Studio(TenantMixin):
     def delete(self, *args, **kwargs):
         host_cache.forget_studio(self)
         return super().delete(*args, **kwargs)
+
+
+__all__ = ["Domain", "Plan", "Studio", "SubscriptionStatus"]
 
 
 class Domain(DomainMixin):
