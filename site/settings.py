@@ -27,6 +27,8 @@ if not SECRET_KEY:
 
 # The platform answers on PLATFORM_DOMAIN; each studio on <slug>.PLATFORM_DOMAIN.
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
+# The studio the marketing site's "Try the demo" opens, read-only (empty: no demo).
+DEMO_STUDIO = env_str("DEMO_STUDIO", "studiopro")
 PLATFORM_NAME = "Recording Studio Manager"
 # How the platform is reached from outside (links in e-mails and between the two admins).
 PUBLIC_SCHEME = env_str("PUBLIC_SCHEME", "http" if DEBUG else "https")

@@ -12,6 +12,7 @@ class DemoStudio:
     owner_name: str
     owner_email: str
     owner_password: str
+    plan: str = "pro"
 
 
 DEMO_STUDIOS = (
@@ -22,7 +23,14 @@ DEMO_STUDIOS = (
         "owner@studiopro.example",
         "studiopro-demo-2026",
     ),
-    DemoStudio("Beat Lab", "beatlab", "Kwame Mensah", "owner@beatlab.example", "beatlab-demo-2026"),
+    DemoStudio(
+        "Beat Lab",
+        "beatlab",
+        "Kwame Mensah",
+        "owner@beatlab.example",
+        "beatlab-demo-2026",
+        plan="enterprise",
+    ),
     DemoStudio(
         "Home Studio",
         "homestudio",

@@ -45,6 +45,7 @@ def calendar_view(request):
         "title": "Calendar",
         "rooms": Room.objects.filter(is_active=True),
         "can_move": request.user.has_perm("studio.change_session"),
+        "can_add": request.user.has_perm("studio.add_session"),
         # FullCalendar runs on wall-clock values (UTC mode), so "now" is the studio's wall clock.
         "studio_now": timezone.localtime().replace(tzinfo=None).isoformat(timespec="seconds"),
     }

@@ -36,6 +36,11 @@ TODAY_ROWS = 12
 def dashboard_callback(request, context: dict) -> dict:
     today = timezone.localdate()
     can_see_money = request.user.has_perm("studio.view_money")
+    settings = studio_settings_get()
+    if not settings.onboarding_done and request.user.has_perm("studio.change_studiosettings"):
+        from studio.admin.onboarding import onboarding_checklist
+
+        context["onboarding"] = onboarding_checklist(settings)
     context.update(
         studio=request.tenant,
         staff=staff_overview(),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from unfold.admin import TabularInline
@@ -11,6 +12,7 @@ from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Room, RoomPeakRate
 from studio.resources import RoomResource
+from studio.services.plan_limits import PlanLimitReached, plan_limit_check
 
 SWATCH = (
     '<span style="display:inline-block;width:14px;height:14px;border-radius:4px;'
@@ -23,8 +25,26 @@ class PeakRateInline(TabularInline):
     extra = 0
 
 
+class RoomForm(forms.ModelForm):
+    """The admin builds the fields (RoomAdmin's own); this adds the plan's room limit."""
+
+    def clean(self):
+        data = super().clean()
+        was_active = (
+            self.instance.pk is not None
+            and Room.objects.filter(pk=self.instance.pk, is_active=True).exists()
+        )
+        if data.get("is_active", True) and not was_active:
+            try:
+                plan_limit_check("rooms")
+            except PlanLimitReached as exc:
+                raise forms.ValidationError(exc.message) from None
+        return data
+
+
 @admin.register(Room, site=studio_admin_site)
 class RoomAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
+    form = RoomForm
     resource_classes = [RoomResource]
     list_display = [
         "swatch",

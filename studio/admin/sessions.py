@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django import forms
 from django.contrib import admin, messages
@@ -197,6 +198,19 @@ class SessionAdmin(
             .select_related("client", "room")
             .prefetch_related("engineers")
         )
+
+    def get_changeform_initial_data(self, request):
+        """A slot drawn on the calendar arrives as ?start=…&end=… (the studio's wall clock)."""
+        initial = super().get_changeform_initial_data(request)
+        tz = timezone.get_current_timezone()
+        for name in ("start", "end"):
+            try:
+                moment = datetime.fromisoformat(request.GET.get(name, ""))
+            except ValueError:
+                initial.pop(name, None)
+                continue
+            initial[name] = moment.replace(tzinfo=tz) if timezone.is_naive(moment) else moment
+        return initial
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -18,7 +18,7 @@ class StudioAdminSite(UnfoldAdminSite):
     index_template = "studio/admin/index.html"
 
     def get_urls(self):
-        from studio.admin import calendar, documents, imports, payments
+        from studio.admin import calendar, documents, imports, onboarding, payments
 
         return [
             path("import/", self.admin_view(imports.import_index), name="studio_import_index"),
@@ -56,6 +56,20 @@ class StudioAdminSite(UnfoldAdminSite):
                 "import/jobs/<uuid:job_id>/errors.csv",
                 self.admin_view(imports.import_job_errors),
                 name="studio_import_job_errors",
+            ),
+            # Signed, single use, for a studio's new owner: no login required to follow it.
+            path("welcome/<str:token>/", onboarding.welcome, name="welcome"),
+            path("demo/", onboarding.demo_visit, name="demo_visit"),
+            path("onboarding/", self.admin_view(onboarding.onboarding), name="onboarding"),
+            path(
+                "onboarding/<int:step>/",
+                self.admin_view(onboarding.onboarding),
+                name="onboarding_step",
+            ),
+            path(
+                "onboarding/dismiss/",
+                self.admin_view(onboarding.onboarding_dismiss),
+                name="onboarding_dismiss",
             ),
             path(
                 "money/receivables/", self.admin_view(payments.receivables_view), name="receivables"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -17,12 +18,25 @@ from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Engineer
 from studio.resources import EngineerResource
+from studio.services.plan_limits import PlanLimitReached, plan_limit_check
+
+
+class StaffCreationForm(UserCreationForm):
+    """A new staff account takes a seat of the studio's plan."""
+
+    def clean(self):
+        data = super().clean()
+        try:
+            plan_limit_check("staff")
+        except PlanLimitReached as exc:
+            raise forms.ValidationError(exc.message) from None
+        return data
 
 
 @admin.register(User, site=studio_admin_site)
 class StaffUserAdmin(AuditMixin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
-    add_form = UserCreationForm
+    add_form = StaffCreationForm
     change_password_form = AdminPasswordChangeForm
     list_display = ["username", "full_name", "email", "roles", "active_badge", "last_login"]
     list_filter = ["is_active", "groups"]

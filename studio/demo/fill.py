@@ -152,6 +152,7 @@ def _settings_fill(rng: random.Random, locale: Locale, studio_name: str) -> None
     settings.currency = locale.currency
     settings.default_tax_rate = locale.tax_rate
     settings.deposit_percent = Decimal(rng.choice((25, 30, 50)))
+    settings.onboarding_done = True  # a lived-in studio, past its first-run wizard
     settings.save()
     # Sessions run from 09:00 to 23:00, Monday to Saturday.
     settings.hours.all().delete()

@@ -20,6 +20,7 @@ from studio.imports.columns import HeaderMatch, match_headers
 from studio.imports.reader import TableError, read_table
 from studio.imports.values import Locale, ValueProblem, text
 from studio.services.errors import StudioError
+from studio.services.plan_limits import PlanLimitReached, plan_limit_check
 
 if TYPE_CHECKING:
     from studio.resources.base import StudioResource
@@ -241,12 +242,18 @@ def import_run(
             resource.process(rows, ctx)
             ctx.parse_all(rows)
             _tally(report, rows, match)
+            if resource.plan_limit and report.counts[NEW]:
+                # The new rows are written in this transaction: count them against the plan.
+                plan_limit_check(resource.plan_limit, adding=0)
             wanted = not dry_run and (skip_invalid or report.counts[INVALID] == 0)
             if wanted and (report.counts[NEW] or report.counts[UPDATE]):
                 resource.record_import(report, ctx)
                 report.committed = True
             else:
                 transaction.set_rollback(True)
+    except PlanLimitReached as exc:
+        report.committed = False
+        report.file_errors.append(f"Nothing was imported: {exc.message}")
     except (StudioError, DatabaseError) as exc:
         message = getattr(exc, "message", None) or str(exc).splitlines()[0]
         report.committed = False

@@ -96,6 +96,9 @@ class StudioSettings(models.Model):
         help_text=_("How imported files write dates (31/12 or 12/31) and decimals (1.5 or 1,5)."),
     )
 
+    # The first-run wizard: the step to resume at, and whether it is finished (or dismissed).
+    onboarding_step = models.PositiveSmallIntegerField(default=1, editable=False)
+    onboarding_done = models.BooleanField(default=False, editable=False)
     # Printed on documents and used for e-mails.
     email = models.EmailField(_("e-mail for clients"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

@@ -76,6 +76,8 @@ class StudioResource(resources.ModelResource):
     alternatives: ClassVar[dict[str, tuple[str, ...]]] = {}
     sample: ClassVar[str] = ""  # file name in fixtures/imports/
     list_url: ClassVar[str] = ""  # admin list the records show up in, when not the model's own
+    # The plan limit new rows count against ("rooms"), checked before the import commits.
+    plan_limit: ClassVar[str | None] = None
 
     def prepare(self, row: ImportRow, ctx: ImportContext) -> None:
         """Turn row.values into field values once its cells are parsed. Default: as is."""

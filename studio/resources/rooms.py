@@ -15,6 +15,7 @@ from studio.resources.base import (
 
 
 class RoomResource(NameMatchedResource):
+    plan_limit = "rooms"
     key = "rooms"
     title = "Rooms"
     what = "room"

@@ -23,6 +23,7 @@ from studio.models.sessions import ACTIVE_STATUSES, MAX_SESSION
 from studio.selectors.settings import studio_settings_get
 from studio.services.audit import audit_record, changes_between, snapshot
 from studio.services.errors import BookingConflict, StudioError
+from studio.services.plan_limits import plan_limit_check
 from studio.services.pricing import PeakRate, session_price
 
 NAIVE_TIME = "Give the start and end with a time zone."
@@ -290,6 +291,8 @@ def session_create(
     series: SessionSeries | None = None,
     by=None,
 ) -> Session:
+    if status in ACTIVE_STATUSES:
+        plan_limit_check("sessions_per_month", when=start)
     engineers, equipment = list(engineers), list(equipment)
     session = Session(
         client=client,

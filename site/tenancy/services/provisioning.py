@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 from psycopg import sql
 
-from siteconf.tenancy.models import Domain, Studio
+from siteconf.tenancy.models import Domain, Plan, Studio, SubscriptionStatus
 
 SLUG_MIN, SLUG_MAX = 3, 40
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -260,12 +260,14 @@ def studio_provision(
     owner_name: str = "",
     method: str = Studio.Method.CLONE,
     notify_owner: bool = True,
+    plan: Plan | None = None,
 ) -> Studio:
     """Create a studio: its schema, its domain and its owner account, all or nothing.
 
     `method="migrate"` builds the schema by running every migration instead of cloning; it exists
     to measure what cloning saves (`manage.py bench`) and is never used on the request path.
-    `notify_owner=False` skips the welcome e-mail (demo data, benchmarks).
+    `notify_owner=False` skips the welcome e-mail (demo data, benchmarks). With a `plan`, the
+    studio starts that plan's free trial.
     """
     started = time.perf_counter()
     name = (name or "").strip()
@@ -306,6 +308,11 @@ def studio_provision(
                 name=name,
                 owner_email=owner_email,
                 provision_method=method,
+                plan=plan,
+                subscription_status=SubscriptionStatus.TRIALING,
+                trial_ends_at=(
+                    timezone.now() + timezone.timedelta(days=plan.trial_days) if plan else None
+                ),
             )
             Domain.objects.create(domain=domain, tenant=studio, is_primary=True)
             if method == Studio.Method.CLONE:

@@ -8,13 +8,14 @@ from django_tenants.utils import schema_context
 
 from cms.services import home_page_ensure
 from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
-from siteconf.tenancy.models import Studio
+from siteconf.tenancy.models import Plan, Studio
 from siteconf.tenancy.services.provisioning import (
     platform_tenant_ensure,
     studio_provision,
     template_ensure,
 )
 from studio.demo import demo_fill
+from studio.demo.visitor import demo_visitor_ensure
 
 
 class Command(BaseCommand):
@@ -54,6 +55,12 @@ class Command(BaseCommand):
                 counts = demo_fill(
                     seed=seed, progress=lambda line: self.stdout.write(f"    {line}")
                 )
+                if demo.slug == settings.DEMO_STUDIO:
+                    demo_visitor_ensure(slug=demo.slug)
+            # Plans are set after the fill: a year of bookings is history, not new sign-ups.
+            Studio.objects.filter(pk=studio.pk, plan__isnull=True).update(
+                plan=Plan.objects.get(slug=demo.plan), subscription_status="active"
+            )
             connection.set_schema_to_public()
             self.stdout.write(
                 f"  {studio.name}: "
