@@ -1,0 +1,124 @@
+"""A new studio's first minutes: the three-step wizard (skippable, resumable), the dashboard
+checklist until it is done, and the read-only demo visitor."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client as HttpClient
+from django.test import override_settings
+from django_tenants.utils import schema_context
+
+from studio.models import Room, StudioSettings
+from tests.conftest import STUDIO_A, STUDIO_B
+from tests.studio.conftest import staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner(studio_a):
+    client = HttpClient(HTTP_HOST=STUDIO_A.host)
+    with schema_context(studio_a.schema_name):
+        client.force_login(User.objects.get(email=STUDIO_A.owner_email))
+    return client
+
+
+def settings_of(studio):
+    with schema_context(studio.schema_name):
+        return StudioSettings.objects.get()
+
+
+def test_the_wizard_walks_through_three_steps_to_the_calendar(owner, studio_a):
+    assert owner.get("/admin/onboarding/")["Location"] == "/admin/onboarding/1/"
+    step1 = owner.post(
+        "/admin/onboarding/1/",
+        {
+            "legal_name": "Studio A Ltd",
+            "address": "1 Abbey Road\nLondon",
+            "timezone": "Europe/London",
+            "currency": "GBP",
+            "default_tax_rate": "20",
+        },
+    )
+    assert step1["Location"] == "/admin/onboarding/2/"
+    step2 = owner.post("/admin/onboarding/2/", {"name": "Live Room", "hourly_rate": "55"})
+    assert step2["Location"] == "/admin/onboarding/3/"
+    finish = owner.post("/admin/onboarding/3/", {"save": "1"})
+    assert finish["Location"] == "/admin/calendar/"
+    settings = settings_of(studio_a)
+    assert (settings.timezone, settings.currency, settings.onboarding_done) == (
+        "Europe/London",
+        "GBP",
+        True,
+    )
+    with schema_context(studio_a.schema_name):
+        room = Room.objects.get()
+        assert (room.name, str(room.hourly_rate)) == ("Live Room", "55.00")
+    assert "Finish setting up your studio" not in owner.get("/admin/").content.decode()
+
+
+def test_steps_can_be_skipped_and_the_wizard_resumes_where_it_was_left(owner, studio_a):
+    owner.post("/admin/onboarding/1/", {"skip": "1"})
+    assert settings_of(studio_a).onboarding_step == 2
+    assert owner.get("/admin/onboarding/")["Location"] == "/admin/onboarding/2/"
+    assert settings_of(studio_a).address == ""
+
+
+def test_a_bad_value_is_refused_and_changes_nothing(owner, studio_a):
+    response = owner.post(
+        "/admin/onboarding/1/",
+        {"legal_name": "X", "timezone": "Mars/Olympus", "currency": "EUR", "default_tax_rate": "5"},
+    )
+    assert response.status_code == 200 and "Mars/Olympus" in response.content.decode()
+    assert settings_of(studio_a).legal_name == ""
+    response = owner.post("/admin/onboarding/2/", {"name": "Room", "hourly_rate": "-5"})
+    assert response.status_code == 200
+    with schema_context(studio_a.schema_name):
+        assert not Room.objects.exists()
+
+
+def test_the_dashboard_shows_the_checklist_until_it_is_done_or_hidden(owner, studio_a):
+    page = owner.get("/admin/").content.decode()
+    assert "Finish setting up your studio" in page
+    assert "Create your first room and its hourly rate" in page
+    owner.post("/admin/onboarding/dismiss/")
+    assert "Finish setting up your studio" not in owner.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["engineer", "outsider", "anonymous"])
+def test_only_those_who_run_the_studio_set_it_up(studio_a, studio_b, who):
+    client = HttpClient(HTTP_HOST=STUDIO_A.host)
+    if who == "engineer":
+        with schema_context(studio_a.schema_name):
+            client.force_login(staff_user("eng@studio-a.example", "Engineer"))
+    elif who == "outsider":
+        with schema_context(studio_b.schema_name):
+            outsider = HttpClient(HTTP_HOST=STUDIO_B.host)
+            outsider.force_login(User.objects.get(email=STUDIO_B.owner_email))
+        client.cookies = outsider.cookies
+    response = client.post("/admin/onboarding/2/", {"name": "Sneaky", "hourly_rate": "1"})
+    assert response.status_code in (302, 403)
+    with schema_context(studio_a.schema_name):
+        assert not Room.objects.exists()
+
+
+@override_settings(DEMO_STUDIO=STUDIO_A.slug)
+def test_the_demo_opens_read_only(studio_a):
+    from studio.demo.visitor import demo_visitor_ensure
+
+    with schema_context(studio_a.schema_name):
+        demo_visitor_ensure(slug=STUDIO_A.slug)
+    platform = HttpClient(HTTP_HOST="localhost").get("/demo/")
+    assert platform["Location"] == "http://studio-a.localhost:8000/admin/demo/"
+    visitor = HttpClient(HTTP_HOST=STUDIO_A.host)
+    assert visitor.get("/admin/demo/")["Location"] == "/admin/"
+    assert visitor.get("/admin/studio/client/").status_code == 200
+    added = visitor.post("/admin/studio/room/add/", {"name": "Hack", "hourly_rate": "1"})
+    assert added.status_code == 403
+    with schema_context(studio_a.schema_name):
+        assert not Room.objects.exists()
+
+
+def test_other_studios_have_no_demo_door(studio_b):
+    assert HttpClient(HTTP_HOST=STUDIO_B.host).get("/admin/demo/").status_code == 404
