@@ -94,3 +94,44 @@ def bench_tenant_resolve(*, requests: int, progress: Callable[[str], None]) -> d
         "tenant_resolve_us": round(cached, 1),
         "tenant_resolve_uncached_us": round(uncached, 1),
     }
+
+
+def bench_signup(*, count: int, progress: Callable[[str], None]) -> dict[str, float]:
+    """The sign-up form end to end, as a visitor meets it: POST /signup/ (validation, plan,
+    provisioning by clone) and the first sign-in link on the new studio's domain."""
+    from django.core.cache import caches
+    from django.test import Client
+
+    platform_tenant_ensure()
+    template_ensure()
+    for leftover in Studio.objects.filter(slug__startswith="bench-signup-"):
+        studio_destroy(studio=leftover)
+    durations = []
+    try:
+        for i in range(count):
+            caches["platform"].clear()  # the rate limit is per address; this is one address
+            slug = f"bench-signup-{i:03d}"
+            started = time.perf_counter()
+            response = Client(HTTP_HOST="localhost").post(
+                "/signup/",
+                {
+                    "studio_name": f"Bench sign-up {i}",
+                    "slug": slug,
+                    "owner_name": "Bench Owner",
+                    "owner_email": f"owner@{slug}.example",
+                    "owner_password": PASSWORD,
+                    "plan": "pro",
+                    "accepted_terms": "on",
+                },
+            )
+            link = response["Location"].split("localhost", 1)[1].split("/", 1)[1]
+            landed = Client(HTTP_HOST=f"{slug}.localhost").get("/" + link)
+            durations.append(time.perf_counter() - started)
+            if landed.status_code != 302:
+                raise RuntimeError(f"sign-in link answered {landed.status_code}")
+            progress(f"  sign-up {i + 1}/{count} ({durations[-1]:.2f} s)")
+    finally:
+        connection.set_schema_to_public()
+        for studio in Studio.objects.filter(slug__startswith="bench-signup-"):
+            studio_destroy(studio=studio)
+    return {"signup_p50_s": round(p50(durations), 3), "signup_max_s": round(max(durations), 3)}

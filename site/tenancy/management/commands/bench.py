@@ -13,6 +13,7 @@ BENCHES = {
     "provisioning": lambda opts, progress: tenancy.bench_provisioning(
         count=opts["count"], progress=progress
     ),
+    "signup": lambda opts, progress: tenancy.bench_signup(count=opts["count"], progress=progress),
     "resolve": lambda opts, progress: tenancy.bench_tenant_resolve(
         requests=opts["requests"], progress=progress
     ),
