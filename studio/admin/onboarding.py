@@ -92,7 +92,10 @@ def onboarding(request, step: int | None = None):
 
     form = None
     if step == 1:
-        form = DetailsForm(request.POST or None, instance=settings)
+        initial = {"default_tax_rate": f"{settings.default_tax_rate.normalize():f}"}
+        if not settings.legal_name:
+            initial["legal_name"] = getattr(request.tenant, "name", "")
+        form = DetailsForm(request.POST or None, instance=settings, initial=initial)
         if request.method == "POST" and form.is_valid():
             form.save()
             audit_record(action="studiosettings.changed", obj=settings, by=request.user)
