@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "studio.middleware.StudioTimezoneMiddleware",
+    "studio.middleware.ReadOnlySubscriptionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

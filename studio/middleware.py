@@ -20,3 +20,34 @@ class StudioTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class ReadOnlySubscriptionMiddleware:
+    """A studio whose subscription lapsed stays readable, never deleted, but changes nothing:
+    every write to it is answered with what happened and where to renew. Signing in and out
+    still work, so the owner can reach the data and the renewal."""
+
+    SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+    ALWAYS_ALLOWED = ("/admin/login/", "/admin/logout/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tenant = getattr(request, "tenant", None)
+        if (
+            getattr(tenant, "subscription_status", None) == "read_only"
+            and request.method not in self.SAFE_METHODS
+            and not request.path.startswith(self.ALWAYS_ALLOWED)
+        ):
+            from django.http import HttpResponse
+
+            from studio.services.plan_limits import upgrade_url
+
+            return HttpResponse(
+                f"{tenant.name} is read-only: its subscription has lapsed. Nothing was changed. "
+                f"Renew it to work again: {upgrade_url()}",
+                status=402,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -142,3 +142,20 @@ def test_another_studios_sessions_do_not_count(on_starter, studio_b):
     assert Session.objects.count() == 3
     with schema_context(studio_b.schema_name):
         assert Session.objects.count() == 4
+
+
+def test_a_lapsed_studio_is_read_only_not_gone(studio_a):
+    Studio.objects.filter(pk=studio_a.pk).update(subscription_status="read_only")
+    owner = HttpClient(HTTP_HOST=STUDIO_A.host)
+    with schema_context(studio_a.schema_name):
+        owner.force_login(User.objects.get(email=STUDIO_A.owner_email))
+        ClientFactory(name="Still Here")
+    listing = owner.get("/admin/studio/client/")
+    assert listing.status_code == 200 and "Still Here" in listing.content.decode()
+    refused = owner.post("/admin/studio/client/add/", {"name": "New", "kind": "artist"})
+    assert refused.status_code == 402
+    assert "read-only" in refused.content.decode()
+    with schema_context(studio_a.schema_name):
+        from studio.models import Client
+
+        assert list(Client.objects.values_list("name", flat=True)) == ["Still Here"]
