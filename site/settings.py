@@ -336,6 +336,11 @@ UNFOLD_PLATFORM = {
                         "icon": "language",
                         "link": reverse_lazy("platform_admin:tenancy_domain_changelist"),
                     },
+                    {
+                        "title": _("Plans"),
+                        "icon": "sell",
+                        "link": reverse_lazy("platform_admin:tenancy_plan_changelist"),
+                    },
                 ],
             },
             {

@@ -16,7 +16,7 @@ from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from unfold.sites import UnfoldAdminSite
 
-from siteconf.tenancy.models import Domain, Studio
+from siteconf.tenancy.models import Domain, Plan, Studio
 from siteconf.tenancy.services.provisioning import ProvisioningError, studio_provision
 
 
@@ -77,8 +77,17 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Studio, site=platform_admin_site)
 class StudioAdmin(ModelAdmin):
-    list_display = ["name", "studio_domain", "kind_badge", "status_badge", "provisioning", "schema"]
-    list_filter = ["kind", "status", "provision_method"]
+    list_display = [
+        "name",
+        "studio_domain",
+        "kind_badge",
+        "status_badge",
+        "plan",
+        "subscription_status",
+        "provisioning",
+        "schema",
+    ]
+    list_filter = ["kind", "status", "plan", "subscription_status", "provision_method"]
     search_fields = ["name", "slug", "owner_email", "domains__domain"]
     readonly_fields = [
         "kind",
@@ -105,6 +114,7 @@ class StudioAdmin(ModelAdmin):
             ]
         return [
             (_("Studio"), {"fields": ["name", "status", "kind", "slug", "owner_email"]}),
+            (_("Subscription"), {"fields": ["plan", "subscription_status", "trial_ends_at"]}),
             (
                 _("Provisioning"),
                 {
@@ -178,6 +188,39 @@ class StudioAdmin(ModelAdmin):
         if getattr(obj, "schema_present", True):
             return "present", obj.schema_name
         return "missing", _("%(schema)s is missing") % {"schema": obj.schema_name}
+
+
+@admin.register(Plan, site=platform_admin_site)
+class PlanAdmin(ModelAdmin):
+    """Prices, limits and features of the plans: the pricing page and the limits read them."""
+
+    list_display = [
+        "name",
+        "monthly_price",
+        "currency",
+        "max_rooms",
+        "max_sessions_per_month",
+        "max_staff",
+        "trial_days",
+        "is_public",
+        "order",
+    ]
+    list_editable = ["monthly_price", "is_public", "order"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "tagline", "monthly_price", "currency"]}),
+        (
+            _("Limits (empty: unlimited)"),
+            {"fields": ["max_rooms", "max_sessions_per_month", "max_staff"]},
+        ),
+        (_("Offer"), {"fields": ["features", "trial_days", "is_public", "highlighted", "order"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        # A plan studios are on stays; hide it from the pricing page instead.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or not obj.studios.exists()
+        )
 
 
 @admin.register(Domain, site=platform_admin_site)
