@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from cms.services import home_page_ensure
+from cms.services import home_page_ensure, site_content_ensure
 from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
 from siteconf.tenancy.models import Plan, Studio
 from siteconf.tenancy.services.provisioning import (
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             hostname=settings.PLATFORM_DOMAIN,
             port=int(settings.PUBLIC_PORT or 80),
         )
+        site_content_ensure()  # features, pricing, help centre, FAQ, blog, legal, contact
 
         for seed, demo in enumerate(DEMO_STUDIOS, start=1):
             studio = Studio.objects.filter(slug=demo.slug).first()
