@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import caches
+from django.core.files.storage import storages
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -82,10 +83,19 @@ def django_db_setup(
             teardown_databases(config, verbosity=request.config.option.verbose)
 
 
+def forget_media_root() -> None:
+    """TenantFileSystemStorage caches its root and, through a django-tenants bug (it hands the
+    settings object, not the setting's name, to its parent), never drops it when MEDIA_ROOT
+    changes: tests that point MEDIA_ROOT elsewhere need it dropped by hand."""
+    storages["default"].__dict__.pop("relative_media_root", None)
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_and_clean_caches():
     connection.set_schema_to_public()
+    forget_media_root()
     yield
+    forget_media_root()
     connection.set_schema_to_public()
     for alias in ("default", "platform"):
         caches[alias].clear()

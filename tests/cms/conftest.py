@@ -6,29 +6,21 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.storage import storages
 from django.urls import get_urlconf, set_urlconf
 
 from cms.services import HOME_CONTENT, home_page_ensure, site_content_ensure
+from tests.conftest import forget_media_root
 
 PLATFORM_PORT = 80  # what the test client sends for http://localhost/
-
-
-def _forget_media_root() -> None:
-    # TenantFileSystemStorage caches its root and, through a bug in django-tenants (it passes the
-    # settings object, not the setting's name, to its parent), never drops it when MEDIA_ROOT
-    # changes: drop it by hand.
-    storage = storages["default"]
-    storage.__dict__.pop("relative_media_root", None)
 
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     # Seeding creates Wagtail images and renditions: keep them out of the repository's media/.
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    _forget_media_root()
+    forget_media_root()
     yield
-    _forget_media_root()
+    forget_media_root()
 
 
 @pytest.fixture
