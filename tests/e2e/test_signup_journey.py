@@ -19,12 +19,16 @@ SLUG = "first-five"
 
 
 @pytest.fixture
-def marketing_site(django_db_blocker):
-    """The marketing pages, committed so the live server sees them, removed afterwards."""
+def marketing_site(django_db_blocker, settings, tmp_path):
+    """The marketing pages, committed so the live server sees them, removed afterwards. Their
+    images go to a temporary media folder, not the checkout's."""
     from wagtail.models import Page
 
     from cms.services import site_content_ensure
+    from tests.conftest import forget_media_root
 
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    forget_media_root()
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         before = set(Page.objects.values_list("pk", flat=True))
