@@ -249,6 +249,15 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
     def has_open_action_permission(self, request, object_id=None):
         return self._when(request, object_id, *Invoice.OPEN)
 
+    def has_void_action_permission(self, request, object_id=None):
+        """Only an issued invoice nothing was paid or credited on; the others are credited."""
+        if not self.has_open_action_permission(request, object_id):
+            return False
+        if object_id is None:
+            return True
+        invoice = self._invoice(request, object_id)
+        return not (invoice.payments.exists() or invoice.credit_notes.exists())
+
     def has_issued_action_permission(self, request, object_id=None):
         return self._when(request, object_id, *Invoice.OPEN, Invoice.Status.PAID)
 
@@ -366,7 +375,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             done=lambda note: ui.change_url(note),
         )
 
-    @action(description=_("Void"), url_path="void", permissions=["open_action"])
+    @action(description=_("Void"), url_path="void", permissions=["void_action"])
     def void(self, request, object_id):
         invoice = self._invoice(request, object_id)
         return ui.action_page(

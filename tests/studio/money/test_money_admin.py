@@ -356,3 +356,17 @@ def test_only_money_roles_bill_sessions(world, finished_session, role):
     with schema_context(studio.schema_name):
         assert not Invoice.objects.filter(lines__session=finished_session).exists()
         assert not Payment.objects.filter(session=finished_session).exists()
+
+
+def test_void_is_offered_only_where_it_can_work(world):
+    clients, objects, studio = world
+    paid_page = clients["owner"].get(f"/admin/studio/invoice/{objects['issued'].pk}/change/")
+    assert "/void/" not in paid_page.content.decode()  # it has a payment: credit it instead
+    with schema_context(studio.schema_name):
+        fresh = invoice_issue(
+            invoice=invoice_create(client=objects["issued"].client, lines=lines((1, 10, 0, 0)))
+        )
+    fresh_page = clients["owner"].get(f"/admin/studio/invoice/{fresh.pk}/change/")
+    assert f"/admin/studio/invoice/{fresh.pk}/void/" in fresh_page.content.decode()
+    refused = clients["owner"].get(f"/admin/studio/invoice/{objects['issued'].pk}/void/")
+    assert refused.status_code == 403
