@@ -8,10 +8,13 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
+from unfold.decorators import display
 
 from studio.models import StoredPdf
 from studio.services import totals
@@ -161,6 +164,42 @@ class FrozenAfterDraftMixin:
         if obj is not None and obj.status != "draft":
             return False
         return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        from studio.selectors.settings import studio_settings_get
+        from studio.services.audit import audit_record
+
+        if not change:
+            obj.studio_currency = studio_settings_get().currency
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        action = f"{obj._meta.model_name}.{'changed' if change else 'created'}"
+        audit_record(action=action, obj=obj, by=request.user)
+
+    @display(description=_("Number"), ordering="number")
+    def display_number(self, obj):
+        return obj.number or _("Draft #%(pk)s") % {"pk": obj.pk}
+
+    @display(description=_("Total"), ordering="total")
+    def display_total(self, obj):
+        return money(obj.total, obj.currency)
+
+    def document(self, request, object_id):
+        """The document an action is about, read once per request (each action's permission
+        check asks for it)."""
+        cache = request.__dict__.setdefault("_documents", {})
+        key = (self.model, str(object_id))
+        if key not in cache:
+            cache[key] = get_object_or_404(
+                self.model.objects.select_related("client"), pk=object_id
+            )
+        return cache[key]
+
+    def in_status(self, request, object_id, *statuses) -> bool:
+        """May this user act on that document now? (Unfold asks without an id for the list.)"""
+        if not self.has_change_permission(request):
+            return False
+        return object_id is None or self.document(request, object_id).status in statuses
 
     def frozen_fields(self, obj, fields: list[str]) -> list[str]:
         if obj.currency == obj.studio_currency:

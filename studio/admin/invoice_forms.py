@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studio.admin import actions as ui
-from studio.models import Invoice, InvoiceLine, Payment, Session
+from studio.models import Invoice, Payment, Session
+from studio.selectors.billing import sessions_unbilled
 from studio.selectors.settings import studio_settings_get
 from studio.services.mail import money
 
@@ -62,10 +63,8 @@ def received_at(day):
 
 
 def sessions_form(invoice: Invoice) -> type[forms.Form]:
-    billed = InvoiceLine.objects.filter(billed=True, session__isnull=False).values("session")
     choices = (
-        Session.objects.filter(client=invoice.client, status=Session.Status.COMPLETED)
-        .exclude(pk__in=billed)
+        sessions_unbilled(Session.objects.filter(client=invoice.client))
         .select_related("room")
         .order_by("-start")[:200]
     )

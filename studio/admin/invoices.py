@@ -4,7 +4,6 @@ actions of an invoice's life (issue, send, payment, credit note, void, PDF)."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
@@ -29,9 +28,7 @@ from studio.admin.invoice_forms import (
 )
 from studio.admin.site import studio_admin_site
 from studio.models import CreditNote, Invoice, InvoiceLine, Payment
-from studio.selectors.settings import studio_settings_get
 from studio.services import credit_notes, invoices, payments
-from studio.services.audit import audit_record
 from studio.services.mail import money
 
 STATUS_COLOURS = {
@@ -174,15 +171,6 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             obj is None or obj.status == Invoice.Status.DRAFT
         )
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.studio_currency = studio_settings_get().currency
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        audit_record(
-            action=f"invoice.{'changed' if change else 'created'}", obj=obj, by=request.user
-        )
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if form.instance.status == Invoice.Status.DRAFT:
@@ -211,19 +199,11 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
                 )
         return totals_panel(obj, extra_rows=extra)
 
-    @display(description=_("Number"), ordering="number")
-    def display_number(self, obj):
-        return obj.number or _("Draft #%(pk)s") % {"pk": obj.pk}
-
     @display(description=_("Status"), label=STATUS_COLOURS, ordering="status")
     def status_badge(self, obj):
         if obj.overdue_since and obj.is_open:
             return "void", _("Overdue")  # the red label
         return obj.status, obj.get_status_display()
-
-    @display(description=_("Total"), ordering="total")
-    def display_total(self, obj):
-        return money(obj.total, obj.currency)
 
     @display(description=_("Balance"), ordering="balance")
     def display_balance(self, obj):
@@ -231,23 +211,11 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     # --- what applies to which invoice -------------------------------------------------------
 
-    def _invoice(self, request, object_id) -> Invoice:
-        cache = request.__dict__.setdefault("_invoices", {})
-        key = str(object_id)
-        if key not in cache:
-            cache[key] = get_object_or_404(Invoice.objects.select_related("client"), pk=object_id)
-        return cache[key]
-
-    def _when(self, request, object_id, *statuses) -> bool:
-        if not self.has_change_permission(request):
-            return False
-        return object_id is None or self._invoice(request, object_id).status in statuses
-
     def has_draft_action_permission(self, request, object_id=None):
-        return self._when(request, object_id, Invoice.Status.DRAFT)
+        return self.in_status(request, object_id, Invoice.Status.DRAFT)
 
     def has_open_action_permission(self, request, object_id=None):
-        return self._when(request, object_id, *Invoice.OPEN)
+        return self.in_status(request, object_id, *Invoice.OPEN)
 
     def has_void_action_permission(self, request, object_id=None):
         """Only an issued invoice nothing was paid or credited on; the others are credited."""
@@ -255,17 +223,17 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             return False
         if object_id is None:
             return True
-        invoice = self._invoice(request, object_id)
+        invoice = self.document(request, object_id)
         return not (invoice.payments.exists() or invoice.credit_notes.exists())
 
     def has_issued_action_permission(self, request, object_id=None):
-        return self._when(request, object_id, *Invoice.OPEN, Invoice.Status.PAID)
+        return self.in_status(request, object_id, *Invoice.OPEN, Invoice.Status.PAID)
 
     # --- actions -----------------------------------------------------------------------------
 
     @action(description=_("Bill sessions"), url_path="bill-sessions", permissions=["draft_action"])
     def bill_sessions(self, request, object_id):
-        invoice = self._invoice(request, object_id)
+        invoice = self.document(request, object_id)
         return ui.action_page(
             self,
             request,
@@ -283,7 +251,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("Issue"), url_path="issue", permissions=["draft_action"])
     def issue(self, request, object_id):
-        invoice = self._invoice(request, object_id)
+        invoice = self.document(request, object_id)
         return ui.action_page(
             self,
             request,
@@ -299,7 +267,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("E-mail to client"), url_path="send", permissions=["issued_action"])
     def send(self, request, object_id):
-        invoice = self._invoice(request, object_id)
+        invoice = self.document(request, object_id)
         return ui.action_page(
             self,
             request,
@@ -314,7 +282,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("Record a payment"), url_path="payment", permissions=["open_action"])
     def record_payment(self, request, object_id):
-        invoice = self._invoice(request, object_id)
+        invoice = self.document(request, object_id)
         return ui.action_page(
             self,
             request,
@@ -343,7 +311,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("Credit note"), url_path="credit", permissions=["issued_action"])
     def credit(self, request, object_id):
-        invoice = self._invoice(request, object_id)
+        invoice = self.document(request, object_id)
         left = invoice.total - invoice.amount_credited
 
         def run(data):
@@ -377,7 +345,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("Void"), url_path="void", permissions=["void_action"])
     def void(self, request, object_id):
-        invoice = self._invoice(request, object_id)
+        invoice = self.document(request, object_id)
         return ui.action_page(
             self,
             request,
@@ -395,6 +363,6 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("PDF"), url_path="pdf", permissions=["view"])
     def download_pdf(self, request, object_id):
-        invoice = self._invoice(request, object_id)
+        invoice = self.document(request, object_id)
         name = f"{invoice.number or f'draft-invoice-{invoice.pk}'}.pdf"
         return pdf_response(invoices.invoice_pdf(invoice), name)

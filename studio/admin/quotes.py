@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
@@ -18,9 +17,7 @@ from studio.admin.documents import (
 )
 from studio.admin.site import studio_admin_site
 from studio.models import Quote, QuoteLine
-from studio.selectors.settings import studio_settings_get
 from studio.services import quotes
-from studio.services.audit import audit_record
 from studio.services.mail import money
 
 STATUS_COLOURS = {
@@ -96,13 +93,6 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
             obj is None or obj.status == Quote.Status.DRAFT
         )
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.studio_currency = studio_settings_get().currency
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        audit_record(action=f"quote.{'changed' if change else 'created'}", obj=obj, by=request.user)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if form.instance.status == Quote.Status.DRAFT:
@@ -112,45 +102,24 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
     def totals(self, obj):
         return totals_panel(obj)
 
-    @display(description=_("Number"), ordering="number")
-    def display_number(self, obj):
-        return obj.number or _("Draft #%(pk)s") % {"pk": obj.pk}
-
     @display(description=_("Status"), label=STATUS_COLOURS, ordering="status")
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
 
-    @display(description=_("Total"), ordering="total")
-    def display_total(self, obj):
-        return money(obj.total, obj.currency)
-
-    def _quote(self, request, object_id) -> Quote:
-        cache = request.__dict__.setdefault("_quotes", {})
-        if str(object_id) not in cache:
-            cache[str(object_id)] = get_object_or_404(
-                Quote.objects.select_related("client"), pk=object_id
-            )
-        return cache[str(object_id)]
-
-    def _when(self, request, object_id, *statuses) -> bool:
-        if not self.has_change_permission(request):
-            return False
-        return object_id is None or self._quote(request, object_id).status in statuses
-
     def has_draft_action_permission(self, request, object_id=None):
-        return self._when(request, object_id, Quote.Status.DRAFT)
+        return self.in_status(request, object_id, Quote.Status.DRAFT)
 
     def has_sent_action_permission(self, request, object_id=None):
-        return self._when(request, object_id, Quote.Status.SENT)
+        return self.in_status(request, object_id, Quote.Status.SENT)
 
     def has_convert_action_permission(self, request, object_id=None):
-        return self._when(request, object_id, Quote.Status.SENT, Quote.Status.ACCEPTED) and (
+        return self.in_status(request, object_id, Quote.Status.SENT, Quote.Status.ACCEPTED) and (
             request.user.has_perm("studio.add_invoice")
         )
 
     @action(description=_("Send"), url_path="send", permissions=["draft_action"])
     def send(self, request, object_id):
-        quote = self._quote(request, object_id)
+        quote = self.document(request, object_id)
         return ui.action_page(
             self,
             request,
@@ -168,7 +137,7 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("Client accepted"), url_path="accept", permissions=["sent_action"])
     def accept(self, request, object_id):
-        quote = self._quote(request, object_id)
+        quote = self.document(request, object_id)
         return ui.action_page(
             self,
             request,
@@ -180,7 +149,7 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("Client declined"), url_path="decline", permissions=["sent_action"])
     def decline(self, request, object_id):
-        quote = self._quote(request, object_id)
+        quote = self.document(request, object_id)
         return ui.action_page(
             self,
             request,
@@ -192,7 +161,7 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("Convert to invoice"), url_path="convert", permissions=["convert_action"])
     def convert(self, request, object_id):
-        quote = self._quote(request, object_id)
+        quote = self.document(request, object_id)
         return ui.action_page(
             self,
             request,
@@ -212,7 +181,7 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @action(description=_("PDF"), url_path="pdf", permissions=["view"])
     def download_pdf(self, request, object_id):
-        quote = self._quote(request, object_id)
+        quote = self.document(request, object_id)
         return pdf_response(
             quotes.quote_pdf(quote), f"{quote.number or f'draft-quote-{quote.pk}'}.pdf"
         )

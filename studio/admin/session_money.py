@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
 from studio.admin import actions as ui
-from studio.models import InvoiceLine, Payment, Session
+from studio.models import Payment, Session
+from studio.selectors.billing import sessions_unbilled
 from studio.services import invoices, payments
 from studio.services.errors import StudioError
 from studio.services.mail import money
@@ -74,8 +75,7 @@ class SessionMoneyActionsMixin:
     @action(description=_("Invoice the selected sessions"), permissions=["bill"])
     def bill_selected(self, request, queryset):
         """One draft invoice per client for the selected completed sessions not yet billed."""
-        billed = InvoiceLine.objects.filter(billed=True, session__isnull=False).values("session")
-        ready = queryset.filter(status=Session.Status.COMPLETED).exclude(pk__in=billed)
+        ready = sessions_unbilled(queryset)
         skipped = queryset.count() - ready.count()
         groups: dict[tuple[int, str], list[Session]] = defaultdict(list)
         for session in ready.select_related("client"):

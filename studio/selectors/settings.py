@@ -46,3 +46,10 @@ def studio_display_name() -> str:
             .first()
         )
     return name or "Studio"
+
+
+def studio_today():
+    """Today's date where the studio is (documents are dated in the studio's zone)."""
+    from django.utils import timezone
+
+    return timezone.localdate(timezone=studio_settings_get().tz)

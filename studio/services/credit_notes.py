@@ -7,10 +7,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from studio.models import CreditNote, Invoice
-from studio.selectors.settings import studio_settings_get
+from studio.selectors.settings import studio_today
 from studio.services.audit import audit_record
 from studio.services.documents import (
     document_recalculate,
@@ -66,7 +65,7 @@ def credit_note_create(
     checked = [line_values(line) for line in lines]
     if not checked:
         raise StudioError("A credit note needs at least one line.")
-    today = today or timezone.localdate(timezone=studio_settings_get().tz)
+    today = today or studio_today()
     note = CreditNote(
         invoice=invoice,
         reason=reason.strip(),

@@ -122,3 +122,25 @@ def pdf_store(
         defaults={"filename": filename, "data": data, "sha256": hashlib.sha256(data).hexdigest()},
     )
     return stored
+
+
+def document_draft_create(model, *, client, currency, exchange_rate, lines, by, **fields):
+    """A draft quote or invoice with its lines and totals, in `currency` (the studio's when
+    empty) at a checked exchange rate."""
+    from studio.services.audit import audit_record
+
+    studio_currency = studio_settings_get().currency
+    currency = currency or studio_currency
+    document = model.objects.create(
+        client=client,
+        currency=currency,
+        studio_currency=studio_currency,
+        exchange_rate=exchange_rate_check(currency=currency, rate=exchange_rate),
+        created_by=by if getattr(by, "pk", None) else None,
+        **fields,
+    )
+    lines_create(document, [line_values(line) for line in lines])
+    document_recalculate(document)
+    document.save()
+    audit_record(action=f"{model._meta.model_name}.created", obj=document, by=by)
+    return document

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from studio.models import Client, Invoice, InvoiceLine, Payment, Session
 from studio.pdf import render_pdf
-from studio.selectors.settings import studio_settings_get
+from studio.selectors.settings import studio_settings_get, studio_today
 from studio.services import totals
 from studio.services.audit import audit_record
 from studio.services.documents import (
     bill_to,
+    document_draft_create,
     document_recalculate,
-    exchange_rate_check,
     line_values,
     lines_create,
     pdf_store,
@@ -29,10 +29,6 @@ from studio.services.numbering import number_allocate
 from studio.services.sessions import room_price
 
 NOT_DRAFT = "{invoice} is {status}: an issued invoice cannot change. Correct it with a credit note."
-
-
-def _today() -> date:
-    return timezone.localdate(timezone=studio_settings_get().tz)
 
 
 def invoice_lock(invoice: Invoice) -> Invoice:
@@ -57,22 +53,16 @@ def invoice_create(
     due_date: date | None = None,
     by=None,
 ) -> Invoice:
-    settings = studio_settings_get()
-    currency = currency or settings.currency
-    invoice = Invoice.objects.create(
+    return document_draft_create(
+        Invoice,
         client=client,
         currency=currency,
-        studio_currency=settings.currency,
-        exchange_rate=exchange_rate_check(currency=currency, rate=exchange_rate),
+        exchange_rate=exchange_rate,
+        lines=lines,
+        by=by,
         notes=notes,
         due_date=due_date,
-        created_by=by if getattr(by, "pk", None) else None,
     )
-    lines_create(invoice, [line_values(line) for line in lines])
-    document_recalculate(invoice)
-    invoice.save()
-    audit_record(action="invoice.created", obj=invoice, by=by)
-    return invoice
 
 
 @transaction.atomic
@@ -235,7 +225,7 @@ def invoice_issue(*, invoice: Invoice, by=None, today: date | None = None) -> In
     if result.total < 0:
         raise StudioError("The total is negative: issue a credit note instead.")
     settings = studio_settings_get()
-    today = today or _today()
+    today = today or studio_today()
     invoice.issue_date = today
     if not invoice.due_date or invoice.due_date < today:
         invoice.due_date = today + timedelta(days=settings.payment_terms_days)

@@ -9,24 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from studio.models import Client, Invoice, Quote
-from studio.selectors.settings import studio_settings_get
+from studio.selectors.settings import studio_settings_get, studio_today
 from studio.services.audit import audit_record
 from studio.services.documents import (
     bill_to,
+    document_draft_create,
     document_recalculate,
-    exchange_rate_check,
-    line_values,
-    lines_create,
     pdf_store,
 )
 from studio.services.errors import StudioError
 from studio.services.numbering import number_allocate
 
 LINE_COPY = ("kind", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
-
-
-def _today() -> date:
-    return timezone.localdate(timezone=studio_settings_get().tz)
 
 
 def _lock(quote: Quote, *allowed: str) -> Quote:
@@ -48,23 +42,17 @@ def quote_create(
     valid_until: date | None = None,
     by=None,
 ) -> Quote:
-    settings = studio_settings_get()
-    currency = currency or settings.currency
-    quote = Quote.objects.create(
+    return document_draft_create(
+        Quote,
         client=client,
-        title=title.strip(),
         currency=currency,
-        studio_currency=settings.currency,
-        exchange_rate=exchange_rate_check(currency=currency, rate=exchange_rate),
+        exchange_rate=exchange_rate,
+        lines=lines,
+        by=by,
+        title=title.strip(),
         notes=notes,
         valid_until=valid_until,
-        created_by=by if getattr(by, "pk", None) else None,
     )
-    lines_create(quote, [line_values(line) for line in lines])
-    document_recalculate(quote)
-    quote.save()
-    audit_record(action="quote.created", obj=quote, by=by)
-    return quote
 
 
 @transaction.atomic
@@ -82,7 +70,7 @@ def quote_send(*, quote: Quote, by=None, today: date | None = None, email: bool 
     if not quote.lines.exists():
         raise StudioError("Add at least one line before sending the quote.")
     settings = studio_settings_get()
-    today = today or _today()
+    today = today or studio_today()
     document_recalculate(quote)
     quote.issue_date = today
     if not quote.valid_until or quote.valid_until < today:
@@ -131,7 +119,7 @@ def quote_pdf(quote: Quote):
 
 def _decide(quote: Quote, status: str, action: str, by, today: date | None) -> Quote:
     quote = _lock(quote, Quote.Status.SENT)
-    if quote.valid_until and quote.valid_until < (today or _today()):
+    if quote.valid_until and quote.valid_until < (today or studio_today()):
         raise StudioError(f"{quote} expired on {quote.valid_until:%d %B %Y}.")
     quote.status = status
     quote.decided_at = timezone.now()
@@ -153,9 +141,9 @@ def quote_decline(*, quote: Quote, by=None, today: date | None = None) -> Quote:
 @transaction.atomic
 def quotes_expire(*, today: date | None = None) -> int:
     """Sent quotes past their date, expired (the daily schedule)."""
-    return Quote.objects.filter(status=Quote.Status.SENT, valid_until__lt=today or _today()).update(
-        status=Quote.Status.EXPIRED
-    )
+    return Quote.objects.filter(
+        status=Quote.Status.SENT, valid_until__lt=today or studio_today()
+    ).update(status=Quote.Status.EXPIRED)
 
 
 @transaction.atomic

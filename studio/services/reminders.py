@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from studio.models import ImportJob, Invoice, ReminderSent
-from studio.selectors.settings import studio_settings_get
+from studio.selectors.settings import studio_settings_get, studio_today
 from studio.services.quotes import quotes_expire
 
 IMPORT_FILES_KEPT = timedelta(days=7)
@@ -67,7 +67,7 @@ def _remind(invoice: Invoice, *, step: int, days: int, today: date) -> bool:
 
 
 def studio_daily(*, today: date | None = None) -> dict[str, int]:
-    today = today or timezone.localdate(timezone=studio_settings_get().tz)
+    today = today or studio_today()
     report = invoices_overdue_process(today=today)
     report["quotes_expired"] = quotes_expire(today=today)
     stale = timezone.now() - IMPORT_FILES_KEPT
