@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -11,17 +10,12 @@ from wagtail.models import Page
 
 from cms.models.help import HelpArticlePage, HelpCategory
 from cms.models.snippets import FaqEntry, FaqTopic, FooterColumn, FooterLink
+from siteconf.tenancy.models import Domain, Studio
+from siteconf.tenancy.plans import Plan
+from studio.money import money_format
 
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
 SIGNUP_PATH = "/signup/"
 UNLIMITED = "Unlimited"
-
-
-def money_display(amount: Decimal, currency: str) -> str:
-    """€29 for a whole amount, €29.50 otherwise; an unknown currency is written as its code."""
-    number = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    symbol = CURRENCY_SYMBOLS.get(currency.upper())
-    return f"{symbol}{number}" if symbol else f"{number} {currency.upper()}"
 
 
 def limit_display(value: int | None) -> str:
@@ -43,14 +37,12 @@ class PlanCard:
 
 def plan_cards() -> list[PlanCard]:
     """The public plans, as the pricing page shows them, read fresh on every request."""
-    from siteconf.tenancy.plans import Plan
-
     return [
         PlanCard(
             name=plan.name,
             slug=plan.slug,
             tagline=plan.tagline,
-            price=money_display(plan.monthly_price, plan.currency),
+            price=money_format(plan.monthly_price, plan.currency, drop_zero_fraction=True),
             features=plan.feature_list,
             trial_days=plan.trial_days,
             highlighted=plan.highlighted,
@@ -160,8 +152,6 @@ def contact_recipients(to_address: str = "") -> list[str]:
 def studio_sign_in_url(given: str) -> str | None:
     """The back-office sign-in URL of the studio someone typed (its sub-domain, its address or
     a link into it), or None when there is no such studio."""
-    from siteconf.tenancy.models import Domain, Studio
-
     text = given.strip().lower()
     host = (urlsplit(text if "//" in text else f"//{text}").hostname or "").strip(".")
     if not host:

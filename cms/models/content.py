@@ -76,6 +76,7 @@ class SignInPage(Page):
     max_count = 1
 
     def serve(self, request, *args, **kwargs):
+        # cms.selectors imports the page models: importing it at the top would be circular.
         from cms.selectors import studio_sign_in_url
 
         given = request.GET.get("studio", "").strip()
@@ -103,6 +104,7 @@ class SearchPage(Page):
     search_fields = [*Page.search_fields]
 
     def get_context(self, request, *args, **kwargs):
+        # cms.selectors imports the page models: importing it at the top would be circular.
         from cms.selectors import page_search
 
         context = super().get_context(request, *args, **kwargs)

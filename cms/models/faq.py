@@ -26,6 +26,7 @@ class FaqPage(Page):
         verbose_name = "FAQ page"
 
     def get_context(self, request, *args, **kwargs):
+        # cms.selectors imports the page models: importing it at the top would be circular.
         from cms.selectors import faq_by_topic
 
         context = super().get_context(request, *args, **kwargs)

@@ -34,6 +34,7 @@ class HelpIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
+        # cms.selectors imports the page models: importing it at the top would be circular.
         from cms.selectors import help_articles_by_category, help_articles_search
 
         context = super().get_context(request, *args, **kwargs)

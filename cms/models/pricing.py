@@ -35,6 +35,7 @@ class PricingPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
+        # cms.selectors imports the page models: importing it at the top would be circular.
         from cms.selectors import plan_cards, plan_comparison
 
         context = super().get_context(request, *args, **kwargs)

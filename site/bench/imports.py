@@ -15,6 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+import tablib
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 from import_export import resources
@@ -116,8 +117,6 @@ def _copy(data: bytes) -> float:
 
 
 def _stock(data: bytes, rows: int) -> float:
-    import tablib
-
     head = b"\n".join(data.split(b"\n")[: rows + 1]).decode()
     dataset = tablib.Dataset().load(head, format="csv")
     dataset.headers = ["name", "artist_name", "email", "phone", "country", "kind", "tags", "notes"]

@@ -13,8 +13,10 @@ from django_tenants.utils import schema_context
 
 from siteconf.bench.studios import bench_studio
 from siteconf.tenancy.services.provisioning import studio_destroy
+from studio.models import Client, Invoice
 from studio.pdf import render_pdf
 from studio.pdf.data import DocumentData, Issuer, PrintedLine, TaxRow
+from studio.services.invoices import invoice_create, invoice_issue
 
 
 def sample_invoice(lines: int = 20) -> DocumentData:
@@ -73,9 +75,6 @@ def bench_pdf(*, renders: int = 200, progress) -> dict[str, float]:
 
 
 def bench_issue_race(*, racers: int = 20, progress) -> dict[str, float]:
-    from studio.models import Client, Invoice
-    from studio.services.invoices import invoice_create, invoice_issue
-
     studio = bench_studio(slug="bench-money", name="Bench Money")
     try:
         with schema_context(studio.schema_name):

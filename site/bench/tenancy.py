@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from django.core.cache import caches
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from siteconf.bench.stats import p50
 from siteconf.tenancy import host_cache
@@ -99,9 +100,6 @@ def bench_tenant_resolve(*, requests: int, progress: Callable[[str], None]) -> d
 def bench_signup(*, count: int, progress: Callable[[str], None]) -> dict[str, float]:
     """The sign-up form end to end, as a visitor meets it: POST /signup/ (validation, plan,
     provisioning by clone) and the first sign-in link on the new studio's domain."""
-    from django.core.cache import caches
-    from django.test import Client
-
     platform_tenant_ensure()
     template_ensure()
     for leftover in Studio.objects.filter(slug__startswith="bench-signup-"):

@@ -16,8 +16,10 @@ from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from unfold.sites import UnfoldAdminSite
 
+from siteconf.admin_services import ServiceSavesMixin, model_values
 from siteconf.tenancy.models import Domain, Plan, Studio
-from siteconf.tenancy.services.provisioning import ProvisioningError, studio_provision
+from siteconf.tenancy.services.provisioning import studio_provision
+from siteconf.tenancy.services.studios import studio_update
 
 
 class PlatformAdminSite(UnfoldAdminSite):
@@ -48,25 +50,9 @@ class StudioProvisionForm(forms.ModelForm):
         fields = ["name", "slug"]
 
     def _post_clean(self):
-        # Skip ModelForm's instance validation: the service validates and creates in one go.
+        # Skip ModelForm's instance validation: the provisioning service validates and
+        # creates in one go, when the admin saves.
         pass
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        try:
-            self.instance = studio_provision(
-                name=data.get("name", ""),
-                slug=data.get("slug") or "",
-                owner_email=data.get("owner_email", ""),
-                owner_password=data.get("owner_password", ""),
-                owner_name=data.get("owner_name", ""),
-            )
-        except ProvisioningError as exc:
-            field = exc.field if exc.field in self.fields else None
-            self.add_error(field, exc.message)
-        return data
 
 
 class DomainInline(admin.TabularInline):
@@ -76,7 +62,7 @@ class DomainInline(admin.TabularInline):
 
 
 @admin.register(Studio, site=platform_admin_site)
-class StudioAdmin(ModelAdmin):
+class StudioAdmin(ServiceSavesMixin, ModelAdmin):
     list_display = [
         "name",
         "studio_domain",
@@ -135,10 +121,20 @@ class StudioAdmin(ModelAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        # On add, StudioProvisionForm.clean() has already provisioned the studio.
+    def save_record(self, request, obj, form, change):
+        if change:  # name, status, plan, subscription state, trial end
+            return studio_update(
+                studio=obj, by=request.user, **model_values(form, obj, changed_only=True)
+            )
+        data = form.cleaned_data
+        return studio_provision(
+            name=data.get("name", ""),
+            slug=data.get("slug") or "",
+            owner_email=data.get("owner_email", ""),
+            owner_password=data.get("owner_password", ""),
+            owner_name=data.get("owner_name", ""),
+            by=request.user,
+        )
 
     def has_delete_permission(self, request, obj=None):
         # Studios are suspended, never deleted from the admin: their data is the customer's.
@@ -191,7 +187,7 @@ class StudioAdmin(ModelAdmin):
 
 
 @admin.register(Plan, site=platform_admin_site)
-class PlanAdmin(ModelAdmin):
+class PlanAdmin(ServiceSavesMixin, ModelAdmin):
     """Prices, limits and features of the plans: the pricing page and the limits read them."""
 
     list_display = [
@@ -224,7 +220,7 @@ class PlanAdmin(ModelAdmin):
 
 
 @admin.register(Domain, site=platform_admin_site)
-class DomainAdmin(ModelAdmin):
+class DomainAdmin(ServiceSavesMixin, ModelAdmin):
     list_display = ["domain", "tenant", "is_primary"]
     list_filter = ["is_primary"]
     search_fields = ["domain", "tenant__name"]
@@ -232,14 +228,14 @@ class DomainAdmin(ModelAdmin):
 
 
 @admin.register(User, site=platform_admin_site)
-class PlatformUserAdmin(BaseUserAdmin, ModelAdmin):
+class PlatformUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
 
 
 @admin.register(Group, site=platform_admin_site)
-class PlatformGroupAdmin(BaseGroupAdmin, ModelAdmin):
+class PlatformGroupAdmin(ServiceSavesMixin, BaseGroupAdmin, ModelAdmin):
     pass
 
 

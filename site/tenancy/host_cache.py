@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import caches
+from django_tenants.utils import get_tenant_domain_model
 
+# The models call this module when they are saved, so it finds them through django-tenants'
+# settings instead of importing them.
 if TYPE_CHECKING:
     from siteconf.tenancy.models import Studio
 
@@ -29,15 +32,14 @@ def _key(hostname: str) -> str:
 
 
 def studio_for_host(hostname: str) -> Studio | None:
-    from siteconf.tenancy.models import Domain
-
     key = _key(hostname)
     cached = _cache().get(key)
     if cached == _MISSING:
         return None
     if cached is not None:
         return cached
-    domain = Domain.objects.select_related("tenant").filter(domain=hostname.lower()).first()
+    domains = get_tenant_domain_model().objects.select_related("tenant")
+    domain = domains.filter(domain=hostname.lower()).first()
     if domain is None:
         _cache().set(key, _MISSING, settings.TENANT_MISS_CACHE_SECONDS)
         return None

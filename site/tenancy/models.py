@@ -92,7 +92,7 @@ class Studio(TenantMixin):
         return super().delete(*args, **kwargs)
 
 
-__all__ = ["Domain", "Plan", "Studio", "SubscriptionStatus"]
+__all__ = ["Domain", "Plan", "PlatformAuditEntry", "Studio", "SubscriptionStatus"]
 
 
 class Domain(DomainMixin):
@@ -112,3 +112,28 @@ class Domain(DomainMixin):
     def delete(self, *args, **kwargs):
         host_cache.forget_hosts([self.domain])
         return super().delete(*args, **kwargs)
+
+
+class PlatformAuditEntry(models.Model):
+    """The platform's own audit trail (public schema): who changed a plan's price, a studio's
+    subscription or an operator account, and which fields (old and new values). Each studio's
+    trail lives in its own schema (`studio.AuditEntry`)."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    model = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("platform audit entry")
+        verbose_name_plural = _("platform audit trail")
+        indexes = [models.Index(fields=["model", "object_id"], name="platform_audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"

@@ -12,6 +12,7 @@ from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Client, Session
+from studio.money import money_format
 from studio.resources import ClientResource
 from studio.selectors.clients import client_totals
 from studio.selectors.settings import studio_settings_get
@@ -104,4 +105,4 @@ class ClientAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
         if not obj.pk:
             return "—"
         totals = client_totals(client=obj, now=timezone.now())
-        return f"{totals.booked_value} {studio_settings_get().currency}"
+        return money_format(totals.booked_value, studio_settings_get().currency)

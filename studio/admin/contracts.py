@@ -11,7 +11,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from studio.admin import actions as ui
-from studio.admin.base import AuditMixin, ServiceForm, ServiceModelAdmin
+from studio.admin.base import ServiceForm, ServiceModelAdmin, ServiceSavesMixin, model_values
 from studio.admin.documents import pdf_response
 from studio.admin.site import studio_admin_site
 from studio.models import Contract, ContractTemplate
@@ -38,7 +38,7 @@ class ContractTemplateForm(forms.ModelForm):
 
 
 @admin.register(ContractTemplate, site=studio_admin_site)
-class ContractTemplateAdmin(AuditMixin, ModelAdmin):
+class ContractTemplateAdmin(ServiceSavesMixin, ModelAdmin):
     form = ContractTemplateForm
     list_display = ["name", "title", "is_active"]
     search_fields = ["name", "title"]
@@ -136,9 +136,15 @@ class ContractAdmin(ServiceModelAdmin):
             frozen += ["title", "project", "start_date", "end_date", "fee", "currency"]
         return frozen
 
-    def save_model(self, request, obj, form, change):
+    def save_record(self, request, obj, form, change):
         if change:  # a draft's text edited before sending
-            obj.save()
+            return contracts.contract_draft_update(
+                contract=obj, by=request.user, **model_values(form, obj, changed_only=True)
+            )
+        return super().save_record(request, obj, form, change)
+
+    def delete_record(self, request, obj):
+        contracts.contract_delete(contract=obj, by=request.user)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (

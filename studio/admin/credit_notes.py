@@ -6,15 +6,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from studio.admin import actions as ui
+from studio.admin.base import AuditedModelAdmin
 from studio.admin.documents import LineInline, pdf_response, totals_panel
 from studio.admin.site import studio_admin_site
 from studio.models import CreditNote, CreditNoteLine
+from studio.money import money_format
 from studio.services import credit_notes
-from studio.services.mail import money
 
 
 class CreditNoteLineInline(LineInline):
@@ -25,7 +25,7 @@ class CreditNoteLineInline(LineInline):
 
 
 @admin.register(CreditNote, site=studio_admin_site)
-class CreditNoteAdmin(ModelAdmin):
+class CreditNoteAdmin(AuditedModelAdmin):
     list_display = ["number", "invoice", "issue_date", "reason", "display_total"]
     search_fields = ["number", "invoice__number", "invoice__client__name"]
     list_select_related = ["invoice"]
@@ -38,12 +38,16 @@ class CreditNoteAdmin(ModelAdmin):
     def has_add_permission(self, request):
         return False  # from an invoice: Credit note
 
+    def save_record(self, request, obj, form, change):
+        # Issued at once: nothing on its page is editable, its life goes on through the actions.
+        return obj
+
     def has_delete_permission(self, request, obj=None):
         return False
 
     @display(description=_("Total"), ordering="total")
     def display_total(self, obj):
-        return money(obj.total, obj.currency)
+        return money_format(obj.total, obj.currency)
 
     @display(description=_("Totals"))
     def totals(self, obj):

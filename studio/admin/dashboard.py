@@ -5,6 +5,7 @@ import json
 from django.utils import timezone
 
 from studio.selectors import dashboard, receivables
+from studio.selectors.onboarding import onboarding_checklist
 from studio.selectors.overview import staff_overview
 from studio.selectors.settings import studio_settings_get
 
@@ -38,8 +39,6 @@ def dashboard_callback(request, context: dict) -> dict:
     can_see_money = request.user.has_perm("studio.view_money")
     settings = studio_settings_get()
     if not settings.onboarding_done and request.user.has_perm("studio.change_studiosettings"):
-        from studio.admin.onboarding import onboarding_checklist
-
         context["onboarding"] = onboarding_checklist(settings)
     context.update(
         studio=request.tenant,

@@ -4,7 +4,6 @@ live totals while a draft is edited, and PDF downloads."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.http import HttpResponse, JsonResponse
@@ -16,21 +15,18 @@ from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
+from siteconf.admin_services import formset_outcome
+from studio.admin.base import ServiceSavesMixin, adopt, refusals_raised
 from studio.models import StoredPdf
+from studio.models.billing import Line
+from studio.money import money_format
 from studio.services import totals
-from studio.services.mail import money
+from studio.services.documents import document_totals, exchange_rate_check, line_values
+from studio.services.errors import StudioError
 
 
 class LineInline(TabularInline):
-    fields = [
-        "position",
-        "kind",
-        "description",
-        "quantity",
-        "unit_price",
-        "discount_percent",
-        "tax_rate",
-    ]
+    fields = ["position", *Line.FIELDS]
     extra = 0
     ordering = ["position", "id"]
     tab = False
@@ -66,17 +62,7 @@ def totals_panel(doc, *, extra_rows: list[tuple[str, str, bool]] = ()) -> str:
         return mark_safe(
             render_to_string("studio/admin/totals_panel.html", {"rows": [], "live": True})
         )
-    computed = (
-        totals.document_totals(
-            (
-                totals.Line(li.quantity, li.unit_price, li.discount_percent, li.tax_rate)
-                for li in doc.lines.all()
-            ),
-            doc.currency,
-        )
-        if doc.pk
-        else None
-    )
+    computed = document_totals(doc) if doc.pk else None
     return mark_safe(
         render_to_string(
             "studio/admin/totals_panel.html",
@@ -89,50 +75,58 @@ def totals_panel(doc, *, extra_rows: list[tuple[str, str, bool]] = ()) -> str:
 
 
 def _rows(computed: totals.Totals, currency: str) -> list[tuple[str, str, bool]]:
-    rows = [("Subtotal", money(computed.gross, currency), False)]
+    rows = [("Subtotal", money_format(computed.gross, currency), False)]
     if computed.discount:
-        rows.append(("Discount", "−" + money(computed.discount, currency), False))
-        rows.append(("Net", money(computed.net, currency), False))
+        rows.append(("Discount", "−" + money_format(computed.discount, currency), False))
+        rows.append(("Net", money_format(computed.net, currency), False))
     for band in computed.taxes:
         rows.append(
             (
-                f"Tax {band.rate.normalize():f} % on {money(band.base, currency)}",
-                money(band.tax, currency),
+                f"Tax {band.rate.normalize():f} % on {money_format(band.base, currency)}",
+                money_format(band.tax, currency),
                 False,
             )
         )
-    rows.append(("Total", money(computed.total, currency), True))
+    rows.append(("Total", money_format(computed.total, currency), True))
     return rows
 
 
-def _decimal(value, default="0") -> Decimal:
-    if value is None:
-        value = default
-    try:
-        return Decimal(str(value).replace(",", ".").strip() or default)
-    except InvalidOperation:
-        raise ValueError(value) from None
+def _typed(value, default: str) -> str:
+    """A number as typed in a row (decimal comma allowed; empty means the default)."""
+    return str(value if value is not None else "").replace(",", ".").strip() or default
 
 
 @require_POST
 def live_totals(request):
-    """The totals of the lines as typed, computed by the same code that issues the document."""
+    """The totals of the lines as typed, checked and computed by the same code that issues the
+    document."""
     try:
         payload = json.loads(request.body or b"{}")
         currency = payload.get("currency") or "EUR"
-        lines = [
-            totals.Line(
-                _decimal(row.get("quantity"), "1"),
-                _decimal(row.get("unit_price")),
-                _decimal(row.get("discount_percent")),
-                _decimal(row.get("tax_rate")),
+        lines = []
+        for row in payload.get("lines", []):
+            if not str(row.get("unit_price", "")).strip():
+                continue
+            values = line_values(
+                {
+                    "description": "·",  # a row being typed may not have one yet
+                    "quantity": _typed(row.get("quantity"), "1"),
+                    "unit_price": _typed(row.get("unit_price"), "0"),
+                    "discount_percent": _typed(row.get("discount_percent"), "0"),
+                    "tax_rate": _typed(row.get("tax_rate"), "0"),
+                }
             )
-            for row in payload.get("lines", [])
-            if str(row.get("unit_price", "")).strip()
-        ]
+            lines.append(
+                totals.Line(
+                    values["quantity"],
+                    values["unit_price"],
+                    values["discount_percent"],
+                    values["tax_rate"],
+                )
+            )
         computed = totals.document_totals(lines, currency)
-    except (ValueError, totals.MoneyError) as exc:
-        message = str(exc) if isinstance(exc, totals.MoneyError) else f"“{exc}” is not a number."
+    except (ValueError, totals.MoneyError, StudioError) as exc:
+        message = exc.message if isinstance(exc, StudioError) else str(exc)
         return JsonResponse({"error": message}, status=400)
     return JsonResponse(
         {"rows": [{"label": a, "value": b, "strong": c} for a, b, c in _rows(computed, currency)]}
@@ -149,7 +143,7 @@ def pdf_response(data, filename: str, *, download: bool = True) -> HttpResponse:
     return response
 
 
-class FrozenAfterDraftMixin:
+class FrozenAfterDraftMixin(ServiceSavesMixin):
     """Once issued (or sent), a document's page is read-only: no Save buttons, no editable
     rows. Its life goes on through the actions, which call the services. The totals sit under
     the lines, where they are edited."""
@@ -165,16 +159,32 @@ class FrozenAfterDraftMixin:
             return False
         return super().has_change_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        from studio.selectors.settings import studio_settings_get
-        from studio.services.audit import audit_record
+    # The draft service of the document: create(by=, lines=, **header) and
+    # update(<document>=, by=, lines=, **header). Set by each document's admin.
+    draft_create = None
+    draft_update = None
+    draft_argument = ""
 
-        if not change:
-            obj.studio_currency = studio_settings_get().currency
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        action = f"{obj._meta.model_name}.{'changed' if change else 'created'}"
-        audit_record(action=action, obj=obj, by=request.user)
+    def save_model(self, request, obj, form, change):
+        """The header and the lines are saved together, by the draft service, once the line
+        rows are at hand (in save_related)."""
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        header = {name: form.cleaned_data[name] for name in form.cleaned_data}
+        lines = None
+        for formset in formsets:
+            formset_outcome(formset)  # the lines' changes are in the document's audit entry
+            if issubclass(formset.model, Line):
+                lines = draft_lines(formset)
+        with refusals_raised():
+            if change:
+                saved = self.draft_update(
+                    **{self.draft_argument: obj}, by=request.user, lines=lines, **header
+                )
+            else:
+                saved = self.draft_create(by=request.user, lines=lines or [], **header)
+        adopt(obj, saved)
 
     @display(description=_("Number"), ordering="number")
     def display_number(self, obj):
@@ -182,7 +192,7 @@ class FrozenAfterDraftMixin:
 
     @display(description=_("Total"), ordering="total")
     def display_total(self, obj):
-        return money(obj.total, obj.currency)
+        return money_format(obj.total, obj.currency)
 
     def document(self, request, object_id):
         """The document an action is about, read once per request (each action's permission
@@ -207,13 +217,26 @@ class FrozenAfterDraftMixin:
         return fields
 
 
+def draft_lines(formset) -> list[dict]:
+    """The line rows of a draft's page, in the order they were dragged into, as the draft
+    service takes them (`id` for a row the draft already has)."""
+    rows = []
+    for index, row in enumerate(formset.forms):
+        if row in formset.deleted_forms or not row.cleaned_data:
+            continue
+        if row.instance.pk is None and not row.has_changed():
+            continue  # the empty row offered for a new line
+        values = {name: row.cleaned_data.get(name) for name in Line.FIELDS}
+        values = {name: value for name, value in values.items() if value is not None}
+        rows.append((row.cleaned_data.get("position") or 0, index, row.instance.pk, values))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [{"id": pk, **values} for _position, _index, pk, values in rows]
+
+
 class DocumentForm(forms.ModelForm):
     """Draft documents: the exchange rate is checked by the same rule the services use."""
 
     def clean(self):
-        from studio.services.documents import exchange_rate_check
-        from studio.services.errors import StudioError
-
         data = super().clean()
         if "currency" in data:
             try:

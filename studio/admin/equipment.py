@@ -9,13 +9,13 @@ from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import display
 
-from studio.admin.base import AuditedModelAdmin
+from studio.admin.base import AuditedModelAdmin, model_values
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Equipment, MaintenanceEntry
 from studio.resources import EquipmentResource
-from studio.services.equipment import equipment_status_set
+from studio.services.equipment import equipment_create, equipment_update, maintenance_record
 
 STATUS_COLOURS = {
     "available": "success",
@@ -62,23 +62,32 @@ class EquipmentAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
             return f"⚠ {due:%d %b %Y}"
         return f"{due:%d %b %Y}"
 
-    def save_model(self, request, obj, form, change):
-        # A status change goes through the service, which flags the sessions that reserved
-        # the gear; everything else is a plain audited save.
-        new_status = obj.status
-        if change and "status" in form.changed_data:
-            obj.status = form.initial["status"]
-        super().save_model(request, obj, form, change)
-        if change and new_status != obj.status:
-            flagged = equipment_status_set(equipment=obj, status=new_status, by=request.user)
-            obj.status = new_status
-            if flagged:
-                messages.warning(
-                    request,
-                    _("%(n)s upcoming session(s) reserved %(item)s and are now flagged: %(list)s")
-                    % {
-                        "n": len(flagged),
-                        "item": obj,
-                        "list": ", ".join(str(s) for s in flagged[:10]),
-                    },
-                )
+    def save_record(self, request, obj, form, change):
+        if not change:
+            return equipment_create(by=request.user, **model_values(form, obj))
+        flagged = equipment_update(
+            equipment=obj, by=request.user, **model_values(form, obj, changed_only=True)
+        )
+        if flagged:
+            messages.warning(
+                request,
+                _("%(n)s upcoming session(s) reserved %(item)s and are now flagged: %(list)s")
+                % {
+                    "n": len(flagged),
+                    "item": obj,
+                    "list": ", ".join(str(s) for s in flagged[:10]),
+                },
+            )
+        return obj
+
+    def save_inline_row(self, request, parent, row, change):
+        if row.pk is None:  # a new maintenance entry is recorded with who recorded it
+            return maintenance_record(
+                equipment=parent,
+                date=row.date,
+                description=row.description,
+                cost=row.cost,
+                done_by=row.done_by,
+                by=request.user,
+            )
+        return super().save_inline_row(request, parent, row, change)

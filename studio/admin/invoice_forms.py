@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from studio.admin import actions as ui
 from studio.models import Invoice, Payment, Session
+from studio.money import money_format
 from studio.selectors.billing import sessions_unbilled
 from studio.selectors.settings import studio_settings_get
-from studio.services.mail import money
 
 
 class PaymentForm(forms.Form):
@@ -78,6 +78,6 @@ def sessions_form(invoice: Invoice) -> type[forms.Form]:
 
     SessionsForm.base_fields["sessions"].label_from_instance = lambda s: (
         f"{timezone.localtime(s.start):%a %d %b %Y %H:%M}–{timezone.localtime(s.end):%H:%M} · "
-        f"{s.room} · {money(s.price, s.currency)}"
+        f"{s.room} · {money_format(s.price, s.currency)}"
     )
     return SessionsForm

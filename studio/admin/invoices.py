@@ -28,8 +28,8 @@ from studio.admin.invoice_forms import (
 )
 from studio.admin.site import studio_admin_site
 from studio.models import CreditNote, Invoice, InvoiceLine, Payment
+from studio.money import money_format
 from studio.services import credit_notes, invoices, payments
-from studio.services.mail import money
 
 STATUS_COLOURS = {
     "draft": "info",
@@ -171,12 +171,11 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             obj is None or obj.status == Invoice.Status.DRAFT
         )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.instance.status == Invoice.Status.DRAFT:
-            invoices.invoice_draft_recalculate(invoice=form.instance)
+    draft_create = staticmethod(invoices.invoice_create)
+    draft_update = staticmethod(invoices.invoice_draft_update)
+    draft_argument = "invoice"
 
-    def delete_model(self, request, obj):
+    def delete_record(self, request, obj):
         invoices.invoice_delete(invoice=obj, by=request.user)
 
     @display(description=_("Totals"))
@@ -184,16 +183,16 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
         extra = []
         if obj.pk and obj.status != Invoice.Status.DRAFT:
             extra = [
-                (_("Paid"), money(obj.amount_paid, obj.currency), False),
-                (_("Credited"), money(obj.amount_credited, obj.currency), False),
-                (_("Balance due"), money(obj.balance, obj.currency), True),
+                (_("Paid"), money_format(obj.amount_paid, obj.currency), False),
+                (_("Credited"), money_format(obj.amount_credited, obj.currency), False),
+                (_("Balance due"), money_format(obj.balance, obj.currency), True),
             ]
             if obj.currency != obj.studio_currency:
                 extra.append(
                     (
                         f"At 1 {obj.currency} = {obj.exchange_rate.normalize():f} "
                         f"{obj.studio_currency}",
-                        money(obj.total_in_studio_currency, obj.studio_currency),
+                        money_format(obj.total_in_studio_currency, obj.studio_currency),
                         False,
                     )
                 )
@@ -207,7 +206,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     @display(description=_("Balance"), ordering="balance")
     def display_balance(self, obj):
-        return money(obj.balance, obj.currency) if obj.status != "draft" else "—"
+        return money_format(obj.balance, obj.currency) if obj.status != "draft" else "—"
 
     # --- what applies to which invoice -------------------------------------------------------
 
@@ -223,8 +222,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             return False
         if object_id is None:
             return True
-        invoice = self.document(request, object_id)
-        return not (invoice.payments.exists() or invoice.credit_notes.exists())
+        return invoices.invoice_void_refusal(self.document(request, object_id)) is None
 
     def has_issued_action_permission(self, request, object_id=None):
         return self.in_status(request, object_id, *Invoice.OPEN, Invoice.Status.PAID)
@@ -257,7 +255,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             request,
             invoice,
             verb=_("Issue the invoice"),
-            summary=[str(invoice.client), money(invoice.total, invoice.currency)],
+            summary=[str(invoice.client), money_format(invoice.total, invoice.currency)],
             warning=_(
                 "Issuing gives the invoice its number and freezes it: afterwards it is "
                 "corrected with a credit note, not edited."
@@ -296,7 +294,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             },
             summary=[
                 str(invoice.client),
-                _("Balance due: %(b)s") % {"b": money(invoice.balance, invoice.currency)},
+                _("Balance due: %(b)s") % {"b": money_format(invoice.balance, invoice.currency)},
             ],
             run=lambda data: payments.payment_record(
                 invoice=invoice,
@@ -337,7 +335,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             initial={"tax_rate": main_tax_rate(invoice)},
             summary=[
                 str(invoice.client),
-                _("Left to credit: %(l)s") % {"l": money(left, invoice.currency)},
+                _("Left to credit: %(l)s") % {"l": money_format(left, invoice.currency)},
             ],
             run=run,
             done=lambda note: ui.change_url(note),

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
-from studio.admin.base import AuditMixin
+from studio.admin.base import ServiceSavesMixin
 from studio.admin.site import studio_admin_site
-from studio.models import EmailTemplate, OutgoingEmail
+from studio.models import EmailTemplate, OutgoingEmail, StoredPdf
 from studio.services.errors import StudioError
 from studio.services.mail import email_template_check, email_values
 from studio.services.mail_defaults import PLACEHOLDERS
@@ -55,7 +55,7 @@ class EmailTemplateForm(forms.ModelForm):
 
 
 @admin.register(EmailTemplate, site=studio_admin_site)
-class EmailTemplateAdmin(AuditMixin, ModelAdmin):
+class EmailTemplateAdmin(ServiceSavesMixin, ModelAdmin):
     form = EmailTemplateForm
     list_display = ["kind", "subject"]
     fields = ["kind", "subject", "body", "placeholders", "preview"]
@@ -120,8 +120,6 @@ class OutgoingEmailAdmin(ModelAdmin):
 
     @display(description=_("Attachment"))
     def attachment(self, obj):
-        from studio.models import StoredPdf
-
         if not obj.attachment_kind:
             return "—"
         stored = StoredPdf.objects.filter(

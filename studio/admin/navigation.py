@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from studio.admin.imports import can_import
 from studio.resources import RESOURCES
+from studio.views.imports import can_import
 
 
 def _can(perm: str):

@@ -1,12 +1,10 @@
-"""Payments (read-only: recorded from an invoice, corrected by refunds) and the receivables."""
+"""Payments: read-only, recorded from an invoice and corrected by refunds."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
@@ -16,10 +14,8 @@ from studio.admin import actions as ui
 from studio.admin.documents import pdf_response
 from studio.admin.site import studio_admin_site
 from studio.models import Payment
-from studio.selectors.receivables import BUCKETS, receivables_by_client
-from studio.selectors.settings import studio_settings_get
+from studio.money import money_format
 from studio.services import payments
-from studio.services.mail import money
 
 
 class RefundForm(forms.Form):
@@ -81,7 +77,7 @@ class PaymentAdmin(ModelAdmin):
 
     @display(description=_("Amount"), ordering="amount")
     def display_amount(self, obj):
-        return money(obj.amount, obj.currency)
+        return money_format(obj.amount, obj.currency)
 
     @action(description=_("Refund"), url_path="refund", permissions=["refund"])
     def refund(self, request, object_id):
@@ -115,28 +111,3 @@ class PaymentAdmin(ModelAdmin):
     def receipt(self, request, object_id):
         payment = get_object_or_404(Payment, pk=object_id)
         return pdf_response(payments.payment_receipt_pdf(payment), f"{payment.receipt_number}.pdf")
-
-
-def receivables_view(request):
-    if not request.user.has_perm("studio.view_invoice"):
-        raise PermissionDenied
-    settings = studio_settings_get()
-    data = receivables_by_client(today=timezone.localdate(), currency=settings.currency)
-    context = {
-        **studio_admin_site.each_context(request),
-        "title": _("Receivables"),
-        "buckets": [label for label, _low, _high in BUCKETS],
-        "data": data,
-        "rows": [
-            (
-                row,
-                [money(v, data.currency) if v else "—" for v in row.buckets],
-                money(row.total, data.currency),
-            )
-            for row in data.rows
-        ],
-        "column_totals": [money(v, data.currency) for v in data.totals],
-        "grand_total": money(data.total, data.currency),
-        "more": data.clients - len(data.rows),
-    }
-    return TemplateResponse(request, "studio/admin/receivables.html", context)

@@ -17,8 +17,8 @@ from studio.admin.documents import (
 )
 from studio.admin.site import studio_admin_site
 from studio.models import Quote, QuoteLine
+from studio.money import money_format
 from studio.services import quotes
-from studio.services.mail import money
 
 STATUS_COLOURS = {
     "draft": "info",
@@ -93,10 +93,12 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
             obj is None or obj.status == Quote.Status.DRAFT
         )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.instance.status == Quote.Status.DRAFT:
-            quotes.quote_draft_recalculate(quote=form.instance)
+    draft_create = staticmethod(quotes.quote_create)
+    draft_update = staticmethod(quotes.quote_draft_update)
+    draft_argument = "quote"
+
+    def delete_record(self, request, obj):
+        quotes.quote_delete(quote=obj, by=request.user)
 
     @display(description=_("Totals"))
     def totals(self, obj):
@@ -127,7 +129,7 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
             verb=_("Send the quote"),
             summary=[
                 str(quote.client),
-                money(quote.total, quote.currency),
+                money_format(quote.total, quote.currency),
                 _("E-mailed to %(to)s with the PDF.")
                 % {"to": quote.client.email or _("nobody (no e-mail address)")},
             ],
@@ -143,7 +145,7 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
             request,
             quote,
             verb=_("Mark accepted"),
-            summary=[str(quote.client), money(quote.total, quote.currency)],
+            summary=[str(quote.client), money_format(quote.total, quote.currency)],
             run=lambda data: quotes.quote_accept(quote=quote, by=request.user),
         )
 
@@ -155,7 +157,7 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
             request,
             quote,
             verb=_("Mark declined"),
-            summary=[str(quote.client), money(quote.total, quote.currency)],
+            summary=[str(quote.client), money_format(quote.total, quote.currency)],
             run=lambda data: quotes.quote_decline(quote=quote, by=request.user),
         )
 
@@ -169,7 +171,7 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
             verb=_("Create the invoice"),
             summary=[
                 str(quote.client),
-                money(quote.total, quote.currency),
+                money_format(quote.total, quote.currency),
                 _(
                     "A draft invoice with the same lines, currency and rate; check it, "
                     "then issue it."

@@ -1,18 +1,17 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from studio.admin.base import AuditedModelAdmin
+from studio.admin.base import AuditedModelAdmin, model_values
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Room, RoomPeakRate
 from studio.resources import RoomResource
-from studio.services.plan_limits import PlanLimitReached, plan_limit_check
+from studio.services.rooms import room_create, room_delete, room_update
 
 SWATCH = (
     '<span style="display:inline-block;width:14px;height:14px;border-radius:4px;'
@@ -25,26 +24,8 @@ class PeakRateInline(TabularInline):
     extra = 0
 
 
-class RoomForm(forms.ModelForm):
-    """The admin builds the fields (RoomAdmin's own); this adds the plan's room limit."""
-
-    def clean(self):
-        data = super().clean()
-        was_active = (
-            self.instance.pk is not None
-            and Room.objects.filter(pk=self.instance.pk, is_active=True).exists()
-        )
-        if data.get("is_active", True) and not was_active:
-            try:
-                plan_limit_check("rooms")
-            except PlanLimitReached as exc:
-                raise forms.ValidationError(exc.message) from None
-        return data
-
-
 @admin.register(Room, site=studio_admin_site)
 class RoomAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
-    form = RoomForm
     resource_classes = [RoomResource]
     list_display = [
         "swatch",
@@ -64,6 +45,16 @@ class RoomAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
     @display(description="")
     def swatch(self, obj: Room):
         return format_html(SWATCH, obj.colour)
+
+    def save_record(self, request, obj, form, change):
+        if change:
+            return room_update(
+                room=obj, by=request.user, **model_values(form, obj, changed_only=True)
+            )
+        return room_create(by=request.user, **model_values(form, obj))
+
+    def delete_record(self, request, obj):
+        room_delete(room=obj, by=request.user)
 
     def get_inlines(self, request, obj):
         return self.inlines if self.can_see_money(request) else []

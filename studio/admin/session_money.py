@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +11,9 @@ from unfold.decorators import action
 
 from studio.admin import actions as ui
 from studio.models import Payment, Session
-from studio.selectors.billing import sessions_unbilled
+from studio.money import money_format
 from studio.services import invoices, payments
 from studio.services.errors import StudioError
-from studio.services.mail import money
 
 
 class DepositForm(forms.Form):
@@ -58,8 +54,8 @@ class SessionMoneyActionsMixin:
                 f"{session.client} · {session.room}",
                 _("Deposit due: %(due)s; received so far: %(paid)s")
                 % {
-                    "due": money(session.deposit_due, session.currency),
-                    "paid": money(paid, session.currency),
+                    "due": money_format(session.deposit_due, session.currency),
+                    "paid": money_format(paid, session.currency),
                 },
             ],
             warning=_("It is deducted from the invoice that bills this session."),
@@ -75,20 +71,8 @@ class SessionMoneyActionsMixin:
     @action(description=_("Invoice the selected sessions"), permissions=["bill"])
     def bill_selected(self, request, queryset):
         """One draft invoice per client for the selected completed sessions not yet billed."""
-        ready = sessions_unbilled(queryset)
-        skipped = queryset.count() - ready.count()
-        groups: dict[tuple[int, str], list[Session]] = defaultdict(list)
-        for session in ready.select_related("client"):
-            groups[(session.client_id, session.currency)].append(session)
-        created = []
         try:
-            with transaction.atomic():
-                for (_client, currency), sessions in groups.items():
-                    draft = invoices.invoice_create(
-                        client=sessions[0].client, currency=currency, by=request.user
-                    )
-                    invoices.invoice_sessions_add(invoice=draft, sessions=sessions, by=request.user)
-                    created.append(draft)
+            created, skipped = invoices.invoices_for_sessions(sessions=queryset, by=request.user)
         except StudioError as exc:
             messages.error(request, exc.message)
             return None

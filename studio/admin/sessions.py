@@ -29,6 +29,7 @@ from studio.admin.transfer import TransferMixin
 from studio.models import Engineer, Equipment, Session
 from studio.models.sessions import MAX_SESSION
 from studio.resources import SessionResource
+from studio.services import session_lifecycle
 from studio.services import sessions as booking
 from studio.services.errors import StudioError
 
@@ -140,11 +141,11 @@ class WhenFilter(admin.SimpleListFilter):
 
 # Row actions: (service, verb shown to the user, statuses it applies to).
 LIFECYCLE: dict[str, tuple[Callable, str]] = {
-    "confirm": (booking.session_confirm, _("Confirm")),
-    "check_in": (booking.session_check_in, _("Check in")),
-    "check_out": (booking.session_check_out, _("Check out")),
-    "cancel": (booking.session_cancel, _("Cancel session")),
-    "no_show": (booking.session_mark_no_show, _("Mark as no-show")),
+    "confirm": (session_lifecycle.session_confirm, _("Confirm")),
+    "check_in": (session_lifecycle.session_check_in, _("Check in")),
+    "check_out": (session_lifecycle.session_check_out, _("Check out")),
+    "cancel": (session_lifecycle.session_cancel, _("Cancel session")),
+    "no_show": (session_lifecycle.session_mark_no_show, _("Mark as no-show")),
 }
 
 
@@ -294,7 +295,7 @@ class SessionAdmin(
                 "opts": self.opts,
             }
             if name == "cancel" and self.can_see_money(request):
-                context["refund_percent"] = booking.refund_percent_for(
+                context["refund_percent"] = session_lifecycle.refund_percent_for(
                     session=session, at=timezone.now()
                 )
             return TemplateResponse(request, "studio/admin/session_action.html", context)

@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from unfold.admin import TabularInline
 
-from studio.admin.base import AuditedModelAdmin
+from studio.admin.base import AuditedModelAdmin, model_values
 from studio.admin.site import studio_admin_site
 from studio.models import CancellationTier, OpeningHours, StudioSettings
 from studio.selectors.settings import studio_settings_get
+from studio.services.settings import studio_settings_update
 
 
 class OpeningHoursInline(TabularInline):
@@ -51,6 +52,11 @@ class StudioSettingsAdmin(AuditedModelAdmin):
             },
         ),
     ]
+
+    def save_record(self, request, obj, form, change):
+        return studio_settings_update(
+            settings=obj, by=request.user, **model_values(form, obj, changed_only=True)
+        )
 
     def changelist_view(self, request, extra_context=None):
         # One settings row per studio: the list is its form.

@@ -4,6 +4,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
+from studio.admin import documents
+from studio.views import calendar, imports, onboarding, receivables
+
 
 class StudioAdminSite(UnfoldAdminSite):
     """The back office of the studio whose domain the request came in on.
@@ -18,10 +21,15 @@ class StudioAdminSite(UnfoldAdminSite):
     index_template = "studio/admin/index.html"
 
     def get_urls(self):
-        from studio.admin import calendar, documents, imports, onboarding, payments
-
+        # The pages drawn inside the admin's chrome get the site for its context.
+        page = {"admin_site": self}
         return [
-            path("import/", self.admin_view(imports.import_index), name="studio_import_index"),
+            path(
+                "import/",
+                self.admin_view(imports.import_index),
+                page,
+                name="studio_import_index",
+            ),
             path(
                 "import/samples/<str:name>",
                 self.admin_view(imports.import_sample),
@@ -30,11 +38,13 @@ class StudioAdminSite(UnfoldAdminSite):
             path(
                 "import/<slug:key>/",
                 self.admin_view(imports.import_upload),
+                page,
                 name="studio_import_upload",
             ),
             path(
                 "import/jobs/<uuid:job_id>/",
                 self.admin_view(imports.import_job),
+                page,
                 name="studio_import_job",
             ),
             path(
@@ -60,24 +70,28 @@ class StudioAdminSite(UnfoldAdminSite):
             # Signed, single use, for a studio's new owner: no login required to follow it.
             path("welcome/<str:token>/", onboarding.welcome, name="welcome"),
             path("demo/", onboarding.demo_visit, name="demo_visit"),
-            path("onboarding/", self.admin_view(onboarding.onboarding), name="onboarding"),
+            path("onboarding/", self.admin_view(onboarding.onboarding), page, name="onboarding"),
             path(
                 "onboarding/<int:step>/",
                 self.admin_view(onboarding.onboarding),
+                page,
                 name="onboarding_step",
             ),
             path(
                 "onboarding/dismiss/",
-                self.admin_view(onboarding.onboarding_dismiss),
+                self.admin_view(onboarding.onboarding_dismiss_view),
                 name="onboarding_dismiss",
             ),
             path(
-                "money/receivables/", self.admin_view(payments.receivables_view), name="receivables"
+                "money/receivables/",
+                self.admin_view(receivables.receivables_view),
+                page,
+                name="receivables",
             ),
             path(
                 "money/totals/", self.admin_view(documents.live_totals), name="studio_live_totals"
             ),
-            path("calendar/", self.admin_view(calendar.calendar_view), name="calendar"),
+            path("calendar/", self.admin_view(calendar.calendar_view), page, name="calendar"),
             path("calendar/feed/", self.admin_view(calendar.calendar_feed), name="calendar_feed"),
             path(
                 "calendar/sessions/<int:session_id>/move/",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django import forms
+from contextvars import ContextVar
+
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -12,32 +13,57 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from studio.admin.base import AuditedModelAdmin, AuditMixin
+from studio.admin.base import AuditedModelAdmin, ServiceSavesMixin, m2m_values, model_values
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Engineer
 from studio.resources import EngineerResource
-from studio.services.plan_limits import PlanLimitReached, plan_limit_check
+from studio.services.staff import staff_create, staff_password_set, staff_update
+
+# Who is setting a password on the password page (Django's view builds the form itself).
+_SETTING_PASSWORD: ContextVar = ContextVar("setting_password", default=None)
 
 
-class StaffCreationForm(UserCreationForm):
-    """A new staff account takes a seat of the studio's plan."""
+class StaffPasswordForm(AdminPasswordChangeForm):
+    """The password page of an account: the password is set by the staff service."""
 
-    def clean(self):
-        data = super().clean()
-        try:
-            plan_limit_check("staff")
-        except PlanLimitReached as exc:
-            raise forms.ValidationError(exc.message) from None
-        return data
+    def save(self, commit=True):
+        if self.cleaned_data.get("usable_password", "true") == "false":
+            password = None
+        else:
+            password = self.cleaned_data["password1"]
+        return staff_password_set(user=self.user, password=password, by=_SETTING_PASSWORD.get())
 
 
 @admin.register(User, site=studio_admin_site)
-class StaffUserAdmin(AuditMixin, BaseUserAdmin, ModelAdmin):
+class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
-    add_form = StaffCreationForm
-    change_password_form = AdminPasswordChangeForm
+    add_form = UserCreationForm
+    change_password_form = StaffPasswordForm
+
+    def save_record(self, request, obj, form, change):
+        if change:
+            return staff_update(
+                user=obj,
+                by=request.user,
+                m2m=m2m_values(form, obj),
+                **model_values(form, obj, changed_only=True),
+            )
+        usable = form.cleaned_data.get("usable_password", "true") != "false"
+        return staff_create(
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data.get("password1") if usable else None,
+            by=request.user,
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _SETTING_PASSWORD.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _SETTING_PASSWORD.reset(token)
+
     list_display = ["username", "full_name", "email", "roles", "active_badge", "last_login"]
     list_filter = ["is_active", "groups"]
     search_fields = ["username", "email", "first_name", "last_name"]
@@ -62,7 +88,7 @@ class StaffUserAdmin(AuditMixin, BaseUserAdmin, ModelAdmin):
 
 
 @admin.register(Group, site=studio_admin_site)
-class RoleAdmin(AuditMixin, BaseGroupAdmin, ModelAdmin):
+class RoleAdmin(ServiceSavesMixin, BaseGroupAdmin, ModelAdmin):
     pass
 
 

@@ -2,7 +2,7 @@
 
 Export is django-import-export's ExportMixin with Unfold's form (choose the columns and the
 format), limited to what the list shows (filters and search apply), and made safe to open in a
-spreadsheet. Import links to the studio's own import pages (studio/admin/imports.py), which
+spreadsheet. Import links to the studio's own import pages (studio/views/imports.py), which
 preview every row before anything is written.
 """
 
@@ -14,8 +14,8 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 
-from studio.admin.imports import can_import
-from studio.resources.base import export_file
+from studio.resources.export import export_file
+from studio.views.imports import can_import
 
 
 class TransferMixin(ExportMixin):

@@ -192,6 +192,10 @@ class CreditNote(Document):
 
 
 class Line(models.Model):
+    # What a line says, in the order it is typed: the form rows, the imports, the copy from a
+    # quote to its invoice and the checks all read this list.
+    FIELDS = ("kind", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
+
     class Kind(models.TextChoices):
         ROOM = "room", _("Room time")
         OVERTIME = "overtime", _("Overtime")

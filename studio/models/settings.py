@@ -5,12 +5,18 @@ from __future__ import annotations
 import zoneinfo
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from studio.imports.values import LOCALE_CHOICES
+
+# The time zone and the locale are read on most requests, so studio/selectors/settings.py keeps
+# them in the cache (whose keys are per studio schema); saving the settings drops them.
+TIMEZONE_CACHE_KEY = "studio-settings:timezone"
+LOCALE_CACHE_KEY = "studio-settings:locale"
 
 CURRENCIES = [
     ("EUR", "EUR — euro"),
@@ -150,9 +156,7 @@ class StudioSettings(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from studio.selectors.settings import studio_timezone_forget
-
-        studio_timezone_forget()
+        cache.delete_many([TIMEZONE_CACHE_KEY, LOCALE_CACHE_KEY])
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -6,7 +6,6 @@ from studio.pdf.base import Renderer
 from studio.pdf.contract import ContractRenderer
 from studio.pdf.data import ContractData, DocumentData, ReceiptData
 from studio.pdf.documents import CreditNoteRenderer, InvoiceRenderer, QuoteRenderer
-from studio.pdf.formatting import money
 from studio.pdf.receipt import ReceiptRenderer
 
 __all__ = [
@@ -16,7 +15,6 @@ __all__ = [
     "QuoteRenderer",
     "ReceiptRenderer",
     "Renderer",
-    "money",
     "render_pdf",
 ]
 

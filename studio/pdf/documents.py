@@ -9,9 +9,10 @@ from typing import ClassVar
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from studio.money import money_format
 from studio.pdf.base import Renderer
 from studio.pdf.data import DocumentData, PrintedLine
-from studio.pdf.formatting import long_date, money, plain_number
+from studio.pdf.formatting import long_date, plain_number
 from studio.pdf.text import wrap_text
 
 COLUMNS = ("Description", "Qty", "Unit price", "Discount %", "Tax %", "Amount")
@@ -29,10 +30,10 @@ def line_rows(
             [
                 description(line.description),
                 plain_number(line.quantity),
-                money(line.unit_price, currency),
+                money_format(line.unit_price, currency),
                 plain_number(line.discount_percent) if line.discount_percent else "–",
                 plain_number(line.tax_rate),
-                money(line.net, currency),
+                money_format(line.net, currency),
             ]
         )
     return rows
@@ -155,15 +156,16 @@ class DocumentRenderer(Renderer):
 
     def totals(self, data: DocumentData) -> list[Flowable]:
         currency = data.currency
-        rows: list[tuple[str, str]] = [("Subtotal", money(data.gross, currency))]
+        rows: list[tuple[str, str]] = [("Subtotal", money_format(data.gross, currency))]
         if data.discount:
-            rows.append(("Discount", money(-data.discount, currency)))
-            rows.append(("Net", money(data.net, currency)))
+            rows.append(("Discount", money_format(-data.discount, currency)))
+            rows.append(("Net", money_format(data.net, currency)))
         for tax in data.taxes:
-            label = f"{self.tax_label} {plain_number(tax.rate)} % on {money(tax.base, currency)}"
-            rows.append((label, money(tax.tax, currency)))
+            base = money_format(tax.base, currency)
+            label = f"{self.tax_label} {plain_number(tax.rate)} % on {base}"
+            rows.append((label, money_format(tax.tax, currency)))
         total_row = len(rows)
-        rows.append(("Total", money(data.total, currency)))
+        rows.append(("Total", money_format(data.total, currency)))
         commands: list[tuple] = [
             ("FONT", (0, 0), (-1, -1), self.font, self.font_size),
             ("TEXTCOLOR", (0, 0), (0, -1), self.muted),
@@ -178,8 +180,8 @@ class DocumentRenderer(Renderer):
             ("TOPPADDING", (0, total_row), (-1, total_row), 5),
         ]
         if data.amount_paid is not None:
-            rows.append(("Amount paid", money(data.amount_paid, currency)))
-            rows.append(("Balance due", money(data.total - data.amount_paid, currency)))
+            rows.append(("Amount paid", money_format(data.amount_paid, currency)))
+            rows.append(("Balance due", money_format(data.total - data.amount_paid, currency)))
             last = len(rows) - 1
             commands += [
                 ("FONT", (0, last), (-1, last), self.font_bold, self.font_size + 1),
@@ -196,7 +198,8 @@ class DocumentRenderer(Renderer):
                 f"{data.studio_currency} (frozen on this document)"
             )
             if data.total_in_studio_currency is not None:
-                text += f"; total {money(data.total_in_studio_currency, data.studio_currency)}"
+                total = money_format(data.total_in_studio_currency, data.studio_currency)
+                text += f"; total {total}"
             flowables.append(
                 self.text(
                     text,
@@ -222,7 +225,7 @@ class InvoiceRenderer(DocumentRenderer):
         if data.reference:
             facts.append(("Quote", data.reference))
         due = data.total - (data.amount_paid or Decimal(0))
-        facts.append(("Amount due", money(due, data.currency)))
+        facts.append(("Amount due", money_format(due, data.currency)))
         return facts
 
     def emphasis(self, facts: list[tuple[str, str]]) -> list[tuple]:

@@ -7,9 +7,10 @@ from typing import ClassVar
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from studio.money import money_format
 from studio.pdf.base import Renderer
 from studio.pdf.data import ReceiptData
-from studio.pdf.formatting import long_date, long_datetime, money
+from studio.pdf.formatting import long_date, long_datetime
 
 
 class ReceiptRenderer(Renderer):
@@ -35,7 +36,7 @@ class ReceiptRenderer(Renderer):
                 [self.label("Amount refunded" if refund else "Amount received", align="centre")],
                 [
                     self.text(
-                        money(abs(data.amount), data.currency),
+                        money_format(abs(data.amount), data.currency),
                         bold=True,
                         size=self.amount_font_size,
                         colour=self.accent,
@@ -53,7 +54,7 @@ class ReceiptRenderer(Renderer):
                 ]
             ),
         )
-        balance = money(data.invoice_balance, data.currency)
+        balance = money_format(data.invoice_balance, data.currency)
         if data.invoice_balance == 0:
             balance += " (paid in full)"
         rows = [
@@ -62,7 +63,7 @@ class ReceiptRenderer(Renderer):
             ("Method", data.method),
             ("Reference", data.reference or "—"),
             ("Invoice", data.invoice_number),
-            ("Invoice total", money(data.invoice_total, data.currency)),
+            ("Invoice total", money_format(data.invoice_total, data.currency)),
             ("Balance after this refund" if refund else "Balance after this payment", balance),
         ]
         facts = Table(

@@ -3,69 +3,25 @@
 Export is django-import-export's: a resource's fields are the file's columns, labelled as the
 import expects them, so a file exported here imports back unchanged. Import goes through
 studio/imports/engine.py, which hands the parsed rows to `process()`; resources check rows with
-the same model field rules the admin forms use (or call the booking services), and write in
-batches so a 100,000-row client list takes seconds.
+the same model field rules the admin forms use (checks.py) or call the booking services, and
+write new rows in batches with COPY (copy_writer.py) so a 100,000-row client list takes seconds.
+Import columns that parse their cells are in cells.py, what an export writes in export.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import functools
-import io
-import json
-import operator
-import re
 from typing import Any, ClassVar
 
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import (
-    EmailValidator,
-    MaxLengthValidator,
-    ProhibitNullCharactersValidator,
-    RegexValidator,
-)
-from django.db import connection, models
-from django.utils import timezone
-from import_export import resources, widgets
-from import_export.formats.base_formats import JSON
+from django.db import models
+from import_export import resources
 
 from studio.imports.columns import Column
-from studio.imports.engine import NEW, SKIP, UPDATE, ImportContext, ImportReport, ImportRow
-from studio.imports.values import FORMULA_TRIGGERS
+from studio.imports.types import NEW, SKIP, UPDATE, ImportContext, ImportReport, ImportRow
 from studio.models import AuditEntry
-from studio.services.audit import _plain
-
-BATCH = 2_000
-SIMPLE_VALIDATORS = (MaxLengthValidator, ProhibitNullCharactersValidator)
-ID_ALIASES = ("Studio Manager ID", "RSM ID", "SM ID")
-
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (shown as text by
-    Excel and LibreOffice, removed again by our import)."""
-    if isinstance(value, str) and value and value[0] in FORMULA_TRIGGERS:
-        return "'" + value
-    return value
-
-
-def neutralise_dataset(dataset) -> None:
-    """Neutralise every cell of a tablib Dataset in place (for CSV and XLSX files)."""
-    for index, row in enumerate(dataset._data):
-        dataset._data[index] = type(row)([neutralise(v) for v in row], row.tags)
-
-
-def export_file(dataset, file_format):
-    """The file for an export. CSV and XLSX are opened in spreadsheets, so text that looks
-    like a formula is neutralised; JSON keeps the values exactly."""
-    if not isinstance(file_format, JSON):
-        neutralise_dataset(dataset)
-    return file_format.export_data(dataset)
-
-
-def first_message(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
+from studio.resources.checks import KEEP, MISSING, first_message, plain_text_check, when_empty
+from studio.resources.copy_writer import BATCH, CopyWriter
+from studio.services.audit import audit_value
 
 
 class StudioResource(resources.ModelResource):
@@ -124,19 +80,6 @@ class StudioResource(resources.ModelResource):
         return [f for f in fields if f.attribute not in self.money_fields]
 
 
-MISSING, KEEP = object(), object()
-
-
-def _when_empty(field):
-    """What an empty cell means for a field: keep the default or current value (KEEP), store
-    NULL or "" (that value), or let the field's own check refuse it (MISSING)."""
-    if not (field.has_default() or field.null):
-        return MISSING
-    if not field.blank:
-        return KEEP
-    return None if field.null else ""
-
-
 class ModelRowsResource(StudioResource):
     """Rows that map onto one model's fields (clients, rooms, engineers, gear...).
 
@@ -180,7 +123,7 @@ class ModelRowsResource(StudioResource):
         model = self._meta.model
         keys = self.field_keys(ctx)
         fields = {k: model._meta.get_field(k) for k in keys}
-        checks = [(k, f, plain_text_check(f), _when_empty(f)) for k, f in fields.items()]
+        checks = [(k, f, plain_text_check(f), when_empty(f)) for k, f in fields.items()]
         total = len(rows)
         found = self.existing(rows, ctx)
         # New rows stream to PostgreSQL while the rest are read and checked, until the run is
@@ -225,7 +168,7 @@ class ModelRowsResource(StudioResource):
                     continue
                 # Python equality, so 40 and 40.00 are the same rate.
                 changes = {
-                    k: [_plain(getattr(current, k)), _plain(v)]
+                    k: [audit_value(getattr(current, k)), audit_value(v)]
                     for k, v in values.items()
                     if getattr(current, k) != v
                 }
@@ -265,209 +208,6 @@ class ModelRowsResource(StudioResource):
                 batch_size=BATCH,
             )
         self.after_write(updates, ctx)
-
-
-def _plain_string_check(field):
-    if isinstance(field, models.EmailField):
-        return _email_check(field)
-    if not isinstance(field, (models.CharField, models.TextField)):
-        return None
-    patterns = []
-    for validator in field.validators:
-        if isinstance(validator, RegexValidator):
-            # The validator's regex is lazy; compile it once for the whole file.
-            regex = re.compile(validator.regex.pattern, validator.regex.flags)
-            patterns.append((regex.search, validator.inverse_match))
-        elif not isinstance(validator, SIMPLE_VALIDATORS):
-            return None
-    limit = field.max_length or 10**9
-    allowed = {str(k) for k, _ in field.flatchoices} if field.choices else None
-    blank = field.blank
-
-    def basic(v) -> bool:
-        return (
-            v.__class__ is str
-            and len(v) <= limit
-            and (blank or v != "")
-            and "\x00" not in v
-            and (allowed is None or v in allowed)
-        )
-
-    if not patterns:
-        return basic
-    if len(patterns) == 1:
-        search, inverse = patterns[0]
-        if inverse:
-            return lambda v: basic(v) and search(v) is None
-        return lambda v: basic(v) and search(v) is not None
-    return lambda v: basic(v) and all(bool(search(v)) != inverse for search, inverse in patterns)
-
-
-def _email_check(field):
-    """EmailField's rules with Django's own validator, its domain check remembered per domain
-    (a client list has thousands of addresses at a handful of domains)."""
-    validators = [v for v in field.validators if not isinstance(v, SIMPLE_VALIDATORS)]
-    if len(validators) != 1 or not isinstance(validators[0], EmailValidator):
-        return None
-    email = validators[0]
-    # The validator's regex is a lazy object; resolve it once, not on every address.
-    user_ok = re.compile(email.user_regex.pattern, email.user_regex.flags).match
-    domain_ok = functools.lru_cache(maxsize=4096)(
-        lambda domain: domain in email.domain_allowlist or email.validate_domain_part(domain)
-    )
-    limit = field.max_length or 10**9
-    blank = field.blank
-
-    def check(v) -> bool:
-        if v.__class__ is not str or len(v) > limit or "\x00" in v or "\n" in v:
-            return False
-        if v == "":
-            return blank
-        user, at, domain = v.rpartition("@")
-        return bool(at and user and user_ok(user) and domain_ok(domain))
-
-    return check
-
-
-def plain_text_check(field):
-    """For a field whose rules can be checked inline (text with a maximum length and maybe
-    choices, e-mail, a list of short texts), a function that says whether a value passes them.
-    Values that fail, and other kinds of field, go through field.clean() for Django's own
-    message, so the rules and the wording stay Django's."""
-    if isinstance(field, ArrayField):
-        item = _plain_string_check(field.base_field)
-        if (
-            item is None
-            or field.size
-            or any(not isinstance(v, SIMPLE_VALIDATORS) for v in field.validators)
-        ):
-            return None
-        return lambda v: v.__class__ is list and all(item(i) for i in v)
-    return _plain_string_check(field)
-
-
-def _array_literal(items: list) -> str:
-    quoted = (
-        "NULL" if i is None else '"' + str(i).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        for i in items
-    )
-    return "{" + ",".join(quoted) + "}"
-
-
-def _copy_converter(field):
-    """How a field's Python value is written in a COPY CSV cell; None for text, written as is."""
-    if field.is_relation:
-        return lambda v: None if v is None else str(getattr(v, "pk", v))
-    if isinstance(field, ArrayField):
-        return lambda v: None if v is None else _array_literal(v)
-    if isinstance(field, models.BooleanField):
-        return lambda v: None if v is None else ("t" if v else "f")
-    if isinstance(field, models.JSONField):
-        return lambda v: None if v is None else json.dumps(v)
-    if isinstance(field, (models.CharField, models.TextField)):
-        return None
-    return lambda v: None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
-
-
-class CopyWriter:
-    """Inserts validated rows (field name -> value) with PostgreSQL COPY, streamed in batches.
-
-    bulk_create spends most of its time building and re-parsing one enormous INSERT per batch;
-    COPY streams the same rows, formatted by the csv module. Batches are sent while the caller
-    goes on checking rows, so PostgreSQL updates the table's indexes on the other core in the
-    meantime. Columns a row does not give take the field's default, and auto_now(_add)
-    timestamps are set, as save() would. New ids are not read back: imports do not need them.
-
-    No other query may run on the connection between the first add() and close().
-    """
-
-    def __init__(self, model):
-        now = timezone.now()
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.plan = []
-        for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                default, factory = now, None
-            elif f.has_default() and callable(f.default):
-                default, factory = None, f.default
-            else:
-                default, factory = f.get_default(), None
-            convert = _copy_converter(f)
-            if factory is not None and convert is not None:
-                # A list or dict default (tags=[]) is written as text: the same every time.
-                default, factory = convert(factory()), None
-            elif convert is not None:
-                default = convert(default)  # a constant: converted once, not per row
-            self.plan.append((f.name, default, factory, convert))
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(model._meta.db_table)
-        self.sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
-        self.pending: list[list] = []
-        self.last_keys: set | None = None
-        self.stack = contextlib.ExitStack()
-        self.copy = None
-        self.count = 0
-
-    def add(self, row: dict) -> None:
-        keys = row.keys()
-        if keys == self.last_keys:
-            # The usual case: every row gives the same columns. Constants are copied from the
-            # template, given values picked in one go, and only those needing it converted.
-            cells = self.template.copy()
-            for slot, value in zip(self.slots, self.pick(row), strict=True):
-                cells[slot] = value
-            for slot, convert in self.converts:
-                cells[slot] = convert(cells[slot])
-            self.pending.append(cells)
-            if len(self.pending) >= BATCH:
-                self._flush()
-            return
-        self._learn(row)
-        cells = []
-        for name, default, factory, convert in self.plan:
-            if name in row:
-                value = row[name]
-            elif factory is None:
-                cells.append(default)
-                continue
-            else:
-                value = factory()
-            cells.append(convert(value) if convert is not None else value)
-        self.pending.append(cells)
-        if len(self.pending) >= BATCH:
-            self._flush()
-
-    def _learn(self, row: dict) -> None:
-        """Prepare the fast path for rows with exactly these keys (when no default is a
-        factory: those must run per row)."""
-        if any(factory is not None and name not in row for name, _, factory, _ in self.plan):
-            self.last_keys = None
-            return
-        self.last_keys = set(row.keys())
-        self.template = [None if name in row else default for name, default, _, _ in self.plan]
-        given = [(i, name) for i, (name, _, _, _) in enumerate(self.plan) if name in row]
-        self.slots = [i for i, _ in given]
-        names = [name for _, name in given]
-        getter = operator.itemgetter(*names)
-        self.pick = (lambda r: (getter(r),)) if len(names) == 1 else getter
-        self.converts = [(i, self.plan[i][3]) for i in self.slots if self.plan[i][3] is not None]
-
-    def _flush(self) -> None:
-        if not self.pending:
-            return
-        if self.copy is None:
-            cursor = self.stack.enter_context(connection.cursor()).cursor  # psycopg's own
-            self.copy = self.stack.enter_context(cursor.copy(self.sql))
-        buffer = io.StringIO()
-        # QUOTE_NOTNULL: None is an unquoted empty cell (NULL), "" a quoted one (empty text).
-        csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n").writerows(self.pending)
-        self.copy.write(buffer.getvalue().encode())
-        self.count += len(self.pending)
-        self.pending = []
-
-    def close(self) -> None:
-        self._flush()
-        self.stack.close()
 
 
 def by_id(rows: list[ImportRow], model, what: str) -> dict[int, Any]:
@@ -511,54 +251,3 @@ class NameMatchedResource(ModelRowsResource):
                     row.fail(f"Another {self.what} is already called “{other.name}”.", "name")
             result.append(match)
         return result
-
-
-def id_column() -> Column:
-    from studio.imports.values import parse_int
-
-    return Column("id", "Studio Manager ID", ID_ALIASES, parse=lambda v, c: parse_int(v, c.locale))
-
-
-def decimal_column(key: str, label: str, aliases: tuple[str, ...] = ()) -> Column:
-    from studio.imports.values import parse_decimal
-
-    return Column(key, label, aliases, parse=lambda v, c: parse_decimal(v, c.locale))
-
-
-def int_column(key: str, label: str, aliases: tuple[str, ...] = ()) -> Column:
-    from studio.imports.values import parse_int
-
-    return Column(key, label, aliases, parse=lambda v, c: parse_int(v, c.locale))
-
-
-def bool_column(key: str, label: str, aliases: tuple[str, ...] = ()) -> Column:
-    from studio.imports.values import parse_bool
-
-    return Column(key, label, aliases, parse=lambda v, c: parse_bool(v, c.locale))
-
-
-def date_column(key: str, label: str, aliases: tuple[str, ...] = ()) -> Column:
-    from studio.imports.values import parse_date
-
-    return Column(key, label, aliases, parse=lambda v, c: parse_date(v, c.locale))
-
-
-def choice_column(key: str, label: str, choices, what: str, aliases=()) -> Column:
-    from studio.imports.values import choice_parser
-
-    parse = choice_parser(choices, what)
-    return Column(key, label, aliases, parse=lambda v, c: parse(v) or "")
-
-
-class PlainWidget(widgets.Widget):
-    """Exports values as plain text a spreadsheet and our import both read back exactly:
-    decimals without thousands separators, dates in ISO form, yes/no for booleans."""
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if hasattr(value, "isoformat"):
-            return value.isoformat()
-        return str(value)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from import_export import fields, widgets
 
 from studio.imports.columns import Column
-from studio.imports.engine import ImportContext, ImportRow
+from studio.imports.types import ImportContext, ImportRow
 from studio.imports.values import choice_parser, parse_list, text
 from studio.models import Client
-from studio.resources.base import ModelRowsResource, by_id, id_column
+from studio.resources.base import ModelRowsResource, by_id
+from studio.resources.cells import id_column
 from studio.selectors.clients import clients_by_email
 
 KIND_SYNONYMS = {

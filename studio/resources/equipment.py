@@ -8,19 +8,12 @@ from django.db import transaction
 from import_export import fields
 
 from studio.imports.columns import Column
-from studio.imports.engine import NEW, SKIP, ImportContext, ImportRow
+from studio.imports.types import NEW, SKIP, ImportContext, ImportRow
 from studio.imports.values import fold, parse_int
 from studio.models import Equipment, MaintenanceEntry, Room
-from studio.resources.base import (
-    ModelRowsResource,
-    PlainWidget,
-    StudioResource,
-    by_id,
-    choice_column,
-    date_column,
-    decimal_column,
-    id_column,
-)
+from studio.resources.base import ModelRowsResource, StudioResource, by_id
+from studio.resources.cells import choice_column, date_column, decimal_column, id_column
+from studio.resources.export import PlainWidget
 from studio.services.equipment import equipment_status_set, maintenance_record
 from studio.services.errors import StudioError
 

@@ -4,14 +4,9 @@ from import_export import fields
 
 from studio.imports.columns import Column
 from studio.models import Room
-from studio.resources.base import (
-    NameMatchedResource,
-    PlainWidget,
-    bool_column,
-    decimal_column,
-    id_column,
-    int_column,
-)
+from studio.resources.base import NameMatchedResource
+from studio.resources.cells import bool_column, decimal_column, id_column, int_column
+from studio.resources.export import PlainWidget
 
 
 class RoomResource(NameMatchedResource):

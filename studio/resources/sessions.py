@@ -11,7 +11,7 @@ from django.utils import timezone
 from import_export import fields
 
 from studio.imports.columns import Column
-from studio.imports.engine import NEW, SKIP, UPDATE, ImportContext, ImportRow
+from studio.imports.types import NEW, SKIP, UPDATE, ImportContext, ImportRow
 from studio.imports.values import (
     ValueProblem,
     choice_parser,
@@ -23,7 +23,9 @@ from studio.imports.values import (
     parse_time,
 )
 from studio.models import Client, Engineer, Room, Session
-from studio.resources.base import PlainWidget, StudioResource, id_column
+from studio.resources.base import StudioResource
+from studio.resources.cells import id_column
+from studio.resources.export import PlainWidget
 from studio.selectors.clients import clients_by_email
 from studio.selectors.settings import studio_settings_get
 from studio.services.errors import BookingConflict, StudioError

@@ -4,13 +4,9 @@ from import_export import fields
 
 from studio.imports.columns import Column
 from studio.models import Engineer
-from studio.resources.base import (
-    NameMatchedResource,
-    PlainWidget,
-    bool_column,
-    decimal_column,
-    id_column,
-)
+from studio.resources.base import NameMatchedResource
+from studio.resources.cells import bool_column, decimal_column, id_column
+from studio.resources.export import PlainWidget
 
 
 class EngineerResource(NameMatchedResource):

@@ -48,7 +48,7 @@ def calendar_events(*, start: datetime, end: datetime, room_id: int | None = Non
             {
                 "id": pk,
                 "title": f"{Client.label(name, artist)} · {room}",
-                # Wall-clock times in the studio's zone, without offset (see admin/calendar.py).
+                # Wall-clock times in the studio's zone, without offset (see views/calendar.py).
                 "start": _wall_clock(s_start),
                 "end": _wall_clock(s_end),
                 "backgroundColor": colour,

@@ -18,6 +18,7 @@ from studio.pdf.data import (
 )
 from studio.selectors.settings import studio_display_name, studio_settings_get
 from studio.services import totals
+from studio.services.documents import bill_to
 
 
 def issuer_get() -> Issuer:
@@ -85,8 +86,6 @@ def _document(doc, kind: str, **extra) -> DocumentData:
 
 
 def _bill_to_live(doc) -> str:
-    from studio.services.documents import bill_to
-
     return bill_to(doc.client) if hasattr(doc, "client") else bill_to(doc.invoice.client)
 
 
@@ -136,8 +135,6 @@ def receipt_data(payment: Payment) -> ReceiptData:
 
 
 def contract_data(contract: Contract) -> ContractData:
-    from studio.services.documents import bill_to
-
     recorded = ""
     if contract.signed_via == Contract.SignedVia.PAPER and contract.recorded_by:
         who = contract.recorded_by.get_full_name() or contract.recorded_by.email

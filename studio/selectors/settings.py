@@ -3,10 +3,13 @@ from __future__ import annotations
 import zoneinfo
 
 from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import to_locale
 
+from siteconf.tenancy.models import Studio
 from studio.models import StudioSettings
-
-_TZ_KEY = "studio-settings:timezone"
+from studio.models.settings import LOCALE_CACHE_KEY, TIMEZONE_CACHE_KEY
 
 
 def studio_settings_get() -> StudioSettings:
@@ -17,15 +20,21 @@ def studio_settings_get() -> StudioSettings:
 
 def studio_timezone() -> zoneinfo.ZoneInfo:
     """The studio's time zone, cached (the cache key is per studio schema)."""
-    name = cache.get(_TZ_KEY)
+    name = cache.get(TIMEZONE_CACHE_KEY)
     if name is None:
         name = studio_settings_get().timezone
-        cache.set(_TZ_KEY, name, 300)
+        cache.set(TIMEZONE_CACHE_KEY, name, 300)
     return zoneinfo.ZoneInfo(name)
 
 
-def studio_timezone_forget() -> None:
-    cache.delete(_TZ_KEY)
+def studio_locale() -> str:
+    """The Babel locale the studio's amounts are written in ("en_GB", "de_DE"): its "dates and
+    numbers" setting, cached like the time zone (the cache key is per studio schema)."""
+    name = cache.get(LOCALE_CACHE_KEY)
+    if name is None:
+        name = to_locale(studio_settings_get().locale or "en-GB")
+        cache.set(LOCALE_CACHE_KEY, name, 300)
+    return name
 
 
 def studio_display_name() -> str:
@@ -33,10 +42,6 @@ def studio_display_name() -> str:
     legal = studio_settings_get().legal_name
     if legal:
         return legal
-    from django.db import connection
-
-    from siteconf.tenancy.models import Studio
-
     tenant = getattr(connection, "tenant", None)
     name = getattr(tenant, "name", "")
     if not name:
@@ -50,6 +55,4 @@ def studio_display_name() -> str:
 
 def studio_today():
     """Today's date where the studio is (documents are dated in the studio's zone)."""
-    from django.utils import timezone
-
     return timezone.localdate(timezone=studio_settings_get().tz)

@@ -15,11 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from studio.models import Client, Contract, ContractTemplate
-from studio.services.audit import audit_record
-from studio.services.documents import pdf_store
+from studio.services.audit import audit_record, changes_between, snapshot
+from studio.services.documents import pdf_store, status_lock
 from studio.services.errors import StudioError
 from studio.services.mail_defaults import PLACEHOLDERS
 from studio.services.placeholders import placeholders_check, placeholders_fill
+from studio.services.records import record_clean
 
 CONTRACT_PLACEHOLDERS = (*PLACEHOLDERS["contract"], "client_email", "client_address", "today")
 
@@ -46,7 +47,8 @@ def contract_create(
     currency: str = "EUR",
     by=None,
 ) -> Contract:
-    from studio.services.mail import email_values, money
+    from studio.money import money_format
+    from studio.services.mail import email_values
 
     contract_template_check(title=template.title, body=template.body)
     if start_date and end_date and end_date < start_date:
@@ -59,7 +61,7 @@ def contract_create(
             "project": project or "the project",
             "start_date": f"{start_date:%d %B %Y}" if start_date else "to be agreed",
             "end_date": f"{end_date:%d %B %Y}" if end_date else "to be agreed",
-            "fee": money(fee, currency) if fee is not None else "as quoted",
+            "fee": money_format(fee, currency) if fee is not None else "as quoted",
             "title": template.title,
             "today": f"{timezone.localdate():%d %B %Y}",
         }
@@ -81,15 +83,45 @@ def contract_create(
 
 
 def _lock(contract: Contract, *allowed: str) -> Contract:
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    if contract.status not in allowed:
-        raise StudioError(f"This contract is {contract.get_status_display().lower()}.")
+    return status_lock(contract, *allowed, refusal="This contract is {status}.")
+
+
+# What staff may still edit on a draft (the client and template chose its text).
+DRAFT_FIELDS = ("title", "project", "start_date", "end_date", "fee", "currency", "body")
+
+
+@transaction.atomic
+def contract_draft_update(*, contract: Contract, by=None, **changes) -> Contract:
+    """Edit a draft before it is sent: its title, project, dates, fee and wording."""
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    if unknown:
+        raise StudioError(f"A contract's {', '.join(sorted(unknown))} cannot be edited.")
+    contract = _lock(contract, Contract.Status.DRAFT)
+    before = snapshot(contract, list(changes))
+    for name, value in changes.items():
+        setattr(contract, name, value)
+    if contract.start_date and contract.end_date and contract.end_date < contract.start_date:
+        raise StudioError("The contract ends before it starts.", field="end_date")
+    record_clean(contract)
+    contract.save()
+    changed = changes_between(before, snapshot(contract, list(changes)))
+    if changed:
+        audit_record(action="contract.changed", obj=contract, by=by, changes=changed)
     return contract
 
 
 @transaction.atomic
+def contract_delete(*, contract: Contract, by=None) -> None:
+    """Drop a draft; a contract that was sent stays (void it instead)."""
+    contract = _lock(contract, Contract.Status.DRAFT)
+    audit_record(action="contract.deleted", obj=contract, by=by)
+    contract.delete()
+
+
+@transaction.atomic
 def contract_send(*, contract: Contract, by=None) -> Contract:
-    from studio.services.mail import email_queue, money
+    from studio.money import money_format
+    from studio.services.mail import email_queue
 
     contract = _lock(contract, Contract.Status.DRAFT, Contract.Status.SENT)
     contract.status = Contract.Status.SENT
@@ -105,7 +137,11 @@ def contract_send(*, contract: Contract, by=None) -> Contract:
                 "project": contract.project or "the project",
                 "start_date": f"{contract.start_date:%d %B %Y}" if contract.start_date else "",
                 "end_date": f"{contract.end_date:%d %B %Y}" if contract.end_date else "",
-                "fee": money(contract.fee, contract.currency) if contract.fee is not None else "",
+                "fee": (
+                    money_format(contract.fee, contract.currency)
+                    if contract.fee is not None
+                    else ""
+                ),
             },
             about=f"contract:{contract.pk}",
         )

@@ -9,6 +9,10 @@ from datetime import date
 from django.db import transaction
 
 from studio.models import CreditNote, Invoice
+from studio.models.billing import Line
+from studio.money import money_format
+from studio.pdf import render_pdf
+from studio.selectors.documents import credit_note_data
 from studio.selectors.settings import studio_today
 from studio.services.audit import audit_record
 from studio.services.documents import (
@@ -18,7 +22,8 @@ from studio.services.documents import (
     pdf_store,
 )
 from studio.services.errors import StudioError
-from studio.services.invoices import _settle, invoice_lock
+from studio.services.invoices import invoice_lock, invoice_settle_locked
+from studio.services.mail import email_queue
 from studio.services.numbering import number_allocate
 
 
@@ -49,17 +54,7 @@ def credit_note_create(
             lines = [{"description": f"Balance of invoice {invoice.number}", "unit_price": left}]
         else:
             lines = [
-                {
-                    field: getattr(line, field)
-                    for field in (
-                        "kind",
-                        "description",
-                        "quantity",
-                        "unit_price",
-                        "discount_percent",
-                        "tax_rate",
-                    )
-                }
+                {field: getattr(line, field) for field in Line.FIELDS}
                 for line in invoice.lines.all()
             ]
     checked = [line_values(line) for line in lines]
@@ -90,7 +85,7 @@ def credit_note_create(
         )
     note.notes = f"Credits invoice {invoice.number}: {note.reason}"
     note.save()
-    _settle(invoice)
+    invoice_settle_locked(invoice=invoice)
     credit_note_pdf(note)
     audit_record(
         action="invoice.credited",
@@ -102,9 +97,6 @@ def credit_note_create(
 
 
 def credit_note_pdf(note: CreditNote):
-    from studio.pdf import render_pdf
-    from studio.selectors.documents import credit_note_data
-
     return pdf_store(
         kind="credit_note",
         object_id=note.pk,
@@ -115,8 +107,6 @@ def credit_note_pdf(note: CreditNote):
 
 @transaction.atomic
 def credit_note_send(*, note: CreditNote, by=None):
-    from studio.services.mail import email_queue, money
-
     return email_queue(
         kind="credit_note",
         to=note.invoice.client.email,
@@ -124,7 +114,7 @@ def credit_note_send(*, note: CreditNote, by=None):
             "client_name": note.invoice.client.name,
             "number": note.number,
             "invoice_number": note.invoice.number,
-            "total": money(note.total, note.currency),
+            "total": money_format(note.total, note.currency),
             "reason": note.reason,
         },
         attachment=credit_note_pdf(note),

@@ -12,9 +12,10 @@ from django.db import models
 from studio.models import Client, StoredPdf
 from studio.selectors.settings import studio_settings_get
 from studio.services import totals
+from studio.services.audit import audit_record, audit_value, changes_between, snapshot
 from studio.services.errors import StudioError
 
-LINE_FIELDS = ("kind", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
+NOT_DRAFT = "{document} is {status}: only a draft can be edited."
 
 
 def exchange_rate_check(*, currency: str, rate) -> Decimal:
@@ -124,11 +125,92 @@ def pdf_store(
     return stored
 
 
+def status_lock(obj: models.Model, *allowed: str, refusal: str | None = None) -> models.Model:
+    """`obj` re-read under a row lock, refused unless its status is one of `allowed`.
+
+    Every change of a document's or a contract's state starts here, so two people acting on
+    the same one queue, and the second sees what the first did."""
+    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    if locked.status not in allowed:
+        shown = locked.get_status_display()
+        raise StudioError(
+            (refusal or "{document} is {status}.").format(
+                document=locked, status=shown.lower(), Status=shown
+            )
+        )
+    return locked
+
+
+def line_summary(line) -> str:
+    """One line as the audit trail shows it."""
+    return (
+        f"{line.description} · {audit_value(line.quantity)} × {audit_value(line.unit_price)}"
+        f" −{audit_value(line.discount_percent)}% +{audit_value(line.tax_rate)}% tax"
+    )
+
+
+def lines_replace(document: models.Model, lines: Iterable[Mapping]) -> list[str] | None:
+    """Make a draft's lines exactly `lines`, in that order. A line with an `id` is one of the
+    draft's own, changed in place (so a line billed from a session stays tied to it); lines
+    not listed are removed. Returns the old summaries when anything changed, else None."""
+    existing = {line.pk: line for line in document.lines.all()}
+    old = [line_summary(line) for line in existing.values()]
+    kept = set()
+    for position, line in enumerate(lines, start=1):
+        values = line_values(line)
+        item = existing.get(line.get("id")) if line.get("id") else None
+        if line.get("id") and item is None:
+            raise StudioError("A line of another document was sent with this one.", field="lines")
+        if item is None:
+            lines_create(document, [values], start=position - 1)
+            continue
+        kept.add(item.pk)
+        for name, value in values.items():
+            setattr(item, name, value)
+        item.position = position
+        item.save()
+    removed = [pk for pk in existing if pk not in kept]
+    document.lines.filter(pk__in=removed).delete()
+    new = [line_summary(line) for line in document.lines.all()]
+    return old if new != old else None
+
+
+def document_draft_update(
+    document: models.Model,
+    *,
+    by=None,
+    lines: Iterable[Mapping] | None = None,
+    refusal: str = NOT_DRAFT,
+    **fields,
+) -> models.Model:
+    """Change a draft quote or invoice: its header fields, and its lines when given. The
+    totals follow the lines; the audit entry says which fields and lines changed. Call inside
+    the transaction of the entity's own service."""
+    document = status_lock(document, "draft", refusal=refusal)
+    before = snapshot(document, list(fields))
+    for name, value in fields.items():
+        setattr(document, name, value)
+    if "currency" in fields or "exchange_rate" in fields:
+        document.exchange_rate = exchange_rate_check(
+            currency=document.currency, rate=document.exchange_rate
+        )
+    changes = changes_between(before, snapshot(document, list(fields)))
+    if lines is not None:
+        old = lines_replace(document, lines)
+        if old is not None:
+            changes["lines"] = [old, [line_summary(line) for line in document.lines.all()]]
+    document_recalculate(document)
+    document.save()
+    if changes:
+        audit_record(
+            action=f"{document._meta.model_name}.changed", obj=document, by=by, changes=changes
+        )
+    return document
+
+
 def document_draft_create(model, *, client, currency, exchange_rate, lines, by, **fields):
     """A draft quote or invoice with its lines and totals, in `currency` (the studio's when
     empty) at a checked exchange rate."""
-    from studio.services.audit import audit_record
-
     studio_currency = studio_settings_get().currency
     currency = currency or studio_currency
     document = model.objects.create(
@@ -139,8 +221,9 @@ def document_draft_create(model, *, client, currency, exchange_rate, lines, by, 
         created_by=by if getattr(by, "pk", None) else None,
         **fields,
     )
-    lines_create(document, [line_values(line) for line in lines])
+    created = lines_create(document, [line_values(line) for line in lines])
     document_recalculate(document)
     document.save()
-    audit_record(action=f"{model._meta.model_name}.created", obj=document, by=by)
+    changes = {"lines": [[], [line_summary(line) for line in created]]} if created else {}
+    audit_record(action=f"{model._meta.model_name}.created", obj=document, by=by, changes=changes)
     return document

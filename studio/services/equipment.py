@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from studio.models import Equipment, MaintenanceEntry, Session
 from studio.models.sessions import ACTIVE_STATUSES
-from studio.services.audit import audit_record
+from studio.services.audit import audit_record, audit_value
 from studio.services.errors import StudioError
+from studio.services.records import record_before, record_save
 
 GEAR_ALERT = "{item} is {status} since {date}: find a replacement."
 UNKNOWN_STATUS = "“{status}” is not an equipment status."
@@ -53,6 +54,29 @@ def equipment_status_set(*, equipment: Equipment, status: str, by=None) -> list[
 
 
 @transaction.atomic
+def equipment_create(*, by=None, **fields) -> Equipment:
+    return record_save(obj=Equipment(**fields), by=by)
+
+
+@transaction.atomic
+def equipment_update(*, equipment: Equipment, by=None, **changes) -> list[Session]:
+    """Change a piece of gear. A new status goes through `equipment_status_set`, which flags
+    the sessions that reserved it; those sessions are returned."""
+    status = changes.pop("status", None)
+    if changes:
+        before = record_before(equipment)
+        for name, value in changes.items():
+            setattr(equipment, name, value)
+        equipment.status = before.get("status", equipment.status)
+        record_save(obj=equipment, by=by, before=before)
+    if status is None:
+        return []
+    flagged = equipment_status_set(equipment=equipment, status=status, by=by)
+    equipment.status = status
+    return flagged
+
+
+@transaction.atomic
 def maintenance_record(
     *,
     equipment: Equipment,
@@ -71,12 +95,13 @@ def maintenance_record(
         done_by=done_by,
         recorded_by=by if getattr(by, "pk", None) else None,
     )
+    changes = {"maintenance": ["", description]}
     if next_due is not None:
+        changes["next_maintenance_due"] = [
+            audit_value(equipment.next_maintenance_due),
+            audit_value(next_due),
+        ]
         Equipment.objects.filter(pk=equipment.pk).update(next_maintenance_due=next_due)
-    audit_record(
-        action="equipment.maintenance",
-        obj=equipment,
-        by=by,
-        changes={"maintenance": ["", description]},
-    )
+        equipment.next_maintenance_due = next_due
+    audit_record(action="equipment.maintenance", obj=equipment, by=by, changes=changes)
     return entry

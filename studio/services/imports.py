@@ -14,16 +14,20 @@ from collections.abc import Callable
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from studio.imports.engine import ImportReport, import_run
+from siteconf.tasks import task_enqueue
+from studio.imports.engine import import_run
+from studio.imports.types import ImportReport
 from studio.imports.values import Locale
 from studio.models import ImportJob
 from studio.resources import RESOURCES, resource_for
 from studio.selectors.settings import studio_settings_get
 from studio.services.errors import StudioError
+from studio.services.readonly import studio_writable_check
 
 # Files with more data rows than this run on the worker, with a progress bar.
 BACKGROUND_FROM_ROWS = 2_000
 MAX_UPLOAD = 50 * 1024 * 1024
+RUN_TASK = "studio.tasks.import_job_task"
 
 
 def import_file(
@@ -40,6 +44,8 @@ def import_file(
         resource = resource_for(resource_key)()
     except KeyError as exc:
         raise StudioError(exc.args[0], field="resource") from None
+    if not dry_run:
+        studio_writable_check()
     settings = studio_settings_get()
     return import_run(
         resource=resource,
@@ -62,6 +68,7 @@ def estimated_rows(data: bytes) -> int:
 
 
 def import_job_create(*, resource_key: str, filename: str, data: bytes, by=None) -> ImportJob:
+    studio_writable_check()
     if resource_key not in RESOURCES:
         raise StudioError(f"Unknown import type “{resource_key}”.", field="resource")
     if not data:
@@ -86,9 +93,7 @@ def import_job_create(*, resource_key: str, filename: str, data: bytes, by=None)
 def import_job_start(*, job: ImportJob) -> ImportJob:
     """Run the job's current phase now (small files) or queue it for the worker."""
     if job.background:
-        from studio.tasks import import_job_task
-
-        import_job_task.enqueue(str(job.pk), schema_name=connection.schema_name)
+        task_enqueue(RUN_TASK, str(job.pk), schema_name=connection.schema_name)
         return job
     import_job_run(job_id=job.pk)
     job.refresh_from_db()

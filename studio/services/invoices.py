@@ -13,22 +13,27 @@ from django.utils import timezone
 
 from studio.models import Client, Invoice, InvoiceLine, Payment, Session
 from studio.pdf import render_pdf
+from studio.selectors.billing import sessions_unbilled
 from studio.selectors.settings import studio_settings_get, studio_today
 from studio.services import totals
 from studio.services.audit import audit_record
 from studio.services.documents import (
     bill_to,
     document_draft_create,
+    document_draft_update,
     document_recalculate,
     line_values,
     lines_create,
     pdf_store,
+    status_lock,
 )
 from studio.services.errors import StudioError
 from studio.services.numbering import number_allocate
 from studio.services.sessions import room_price
 
-NOT_DRAFT = "{invoice} is {status}: an issued invoice cannot change. Correct it with a credit note."
+NOT_DRAFT = (
+    "{document} is {Status}: an issued invoice cannot change. Correct it with a credit note."
+)
 
 
 def invoice_lock(invoice: Invoice) -> Invoice:
@@ -36,10 +41,21 @@ def invoice_lock(invoice: Invoice) -> Invoice:
 
 
 def _draft_lock(invoice: Invoice) -> Invoice:
-    invoice = invoice_lock(invoice)
-    if invoice.status != Invoice.Status.DRAFT:
-        raise StudioError(NOT_DRAFT.format(invoice=invoice, status=invoice.get_status_display()))
-    return invoice
+    return status_lock(invoice, Invoice.Status.DRAFT, refusal=NOT_DRAFT)
+
+
+def invoice_void_refusal(invoice: Invoice) -> str | None:
+    """Why `invoice` cannot be voided now (None when it can): the Void action is offered,
+    and the void refused, by this one rule."""
+    if invoice.status == Invoice.Status.DRAFT:
+        return "A draft is not voided: delete it."
+    if invoice.status == Invoice.Status.VOID:
+        return f"{invoice} is already void."
+    if invoice.status == Invoice.Status.PAID or (
+        invoice.payments.exists() or invoice.credit_notes.exists()
+    ):
+        return f"{invoice} has payments or credit notes: credit it and refund instead of voiding."
+    return None
 
 
 @transaction.atomic
@@ -73,6 +89,36 @@ def invoice_lines_add(*, invoice: Invoice, lines: Iterable[Mapping], by=None) ->
     document_recalculate(invoice)
     invoice.save()
     return invoice
+
+
+@transaction.atomic
+def invoice_draft_update(
+    *, invoice: Invoice, by=None, lines: Iterable[Mapping] | None = None, **fields
+) -> Invoice:
+    """Edit a draft invoice: client, currency and rate, due date, notes, and its lines (lines
+    billed from a session keep their session)."""
+    return document_draft_update(invoice, by=by, lines=lines, refusal=NOT_DRAFT, **fields)
+
+
+@transaction.atomic
+def invoices_for_sessions(*, sessions, by=None) -> tuple[list[Invoice], int]:
+    """One draft invoice per client and currency for the completed, unbilled sessions among
+    `sessions` (all or nothing). Returns the drafts and how many sessions were left out."""
+    sessions = list(sessions)
+    ready = list(
+        sessions_unbilled(Session.objects.filter(pk__in=[s.pk for s in sessions]))
+        .select_related("client")
+        .order_by("start")
+    )
+    groups: dict[tuple[int, str], list[Session]] = {}
+    for session in ready:
+        groups.setdefault((session.client_id, session.currency), []).append(session)
+    created = []
+    for (_client, currency), group in groups.items():
+        draft = invoice_create(client=group[0].client, currency=currency, by=by)
+        invoice_sessions_add(invoice=draft, sessions=group, by=by)
+        created.append(draft)
+    return created, len(sessions) - len(ready)
 
 
 @transaction.atomic
@@ -239,7 +285,7 @@ def invoice_issue(*, invoice: Invoice, by=None, today: date | None = None) -> In
     invoice.status = Invoice.Status.ISSUED
     invoice.issued_at = timezone.now()
     invoice.save()
-    _settle(invoice)
+    invoice_settle_locked(invoice=invoice)
     invoice_pdf(invoice)
     audit_record(
         action="invoice.issued", obj=invoice, by=by, changes={"number": [None, invoice.number]}
@@ -264,14 +310,9 @@ def invoice_pdf(invoice: Invoice):
 @transaction.atomic
 def invoice_void(*, invoice: Invoice, reason: str, by=None) -> Invoice:
     invoice = invoice_lock(invoice)
-    if invoice.status == Invoice.Status.DRAFT:
-        raise StudioError("A draft is not voided: delete it.")
-    if invoice.status == Invoice.Status.VOID:
-        raise StudioError(f"{invoice} is already void.")
-    if invoice.payments.exists() or invoice.credit_notes.exists():
-        raise StudioError(
-            f"{invoice} has payments or credit notes: credit it and refund instead of voiding."
-        )
+    refusal = invoice_void_refusal(invoice)
+    if refusal:
+        raise StudioError(refusal)
     if not reason.strip():
         raise StudioError("Say why the invoice is voided.", field="reason")
     invoice.status = Invoice.Status.VOID
@@ -286,8 +327,9 @@ def invoice_void(*, invoice: Invoice, reason: str, by=None) -> Invoice:
     return invoice
 
 
-def _settle(invoice: Invoice) -> Invoice:
-    """Derive paid, credited, balance and status from the payments and credit notes."""
+def invoice_settle_locked(*, invoice: Invoice) -> Invoice:
+    """Derive paid, credited, balance and status from the payments and credit notes, for a
+    caller that already holds the invoice's row lock (`invoice_lock`)."""
     paid = invoice.payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     credited = invoice.credit_notes.aggregate(s=Sum("total"))["s"] or Decimal(0)
     invoice.amount_paid = paid
@@ -315,7 +357,7 @@ def _settle(invoice: Invoice) -> Invoice:
 
 @transaction.atomic
 def invoice_settle(*, invoice: Invoice) -> Invoice:
-    return _settle(invoice_lock(invoice))
+    return invoice_settle_locked(invoice=invoice_lock(invoice))
 
 
 @transaction.atomic
@@ -337,12 +379,12 @@ def invoice_send(*, invoice: Invoice, by=None, to: str | None = None):
 
 
 def invoice_mail_values(invoice: Invoice) -> dict:
-    from studio.services.mail import money
+    from studio.money import money_format
 
     return {
         "client_name": invoice.client.name,
         "number": invoice.number,
-        "total": money(invoice.total, invoice.currency),
-        "balance": money(invoice.balance, invoice.currency),
+        "total": money_format(invoice.total, invoice.currency),
+        "balance": money_format(invoice.balance, invoice.currency),
         "due_date": f"{invoice.due_date:%d %B %Y}" if invoice.due_date else "",
     }

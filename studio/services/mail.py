@@ -3,27 +3,19 @@ the worker with the document's PDF attached."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings as django_settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from siteconf.tasks import task_enqueue
 from studio.models import EmailTemplate, OutgoingEmail, StoredPdf
 from studio.selectors.settings import studio_display_name, studio_settings_get
-from studio.services import totals
 from studio.services.errors import StudioError
 from studio.services.mail_defaults import DEFAULTS, PLACEHOLDERS
 from studio.services.placeholders import placeholders_check, placeholders_fill
 
-SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """“1,234.50 EUR” with the currency's decimals (none for JPY)."""
-    rounded = totals.round_money(amount, currency)
-    return f"{rounded:,} {currency}"
+DELIVER_TASK = "studio.tasks.email_deliver_task"
 
 
 def email_template_get(kind: str) -> EmailTemplate:
@@ -71,9 +63,7 @@ def email_queue(
         attachment_id=attachment.object_id if attachment else None,
         about=about,
     )
-    from studio.tasks import email_deliver_task
-
-    email_deliver_task.enqueue(email.pk)
+    task_enqueue(DELIVER_TASK, email.pk)
     return email
 
 

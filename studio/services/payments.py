@@ -11,11 +11,15 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from studio.models import Invoice, Payment, Session
+from studio.money import currency_decimals, money_format
+from studio.pdf import render_pdf
+from studio.selectors.documents import receipt_data
 from studio.services import totals
 from studio.services.audit import audit_record
 from studio.services.documents import pdf_store
 from studio.services.errors import StudioError
-from studio.services.invoices import _settle, invoice_lock
+from studio.services.invoices import invoice_lock, invoice_settle_locked
+from studio.services.mail import email_queue
 from studio.services.numbering import number_allocate
 
 
@@ -28,7 +32,7 @@ def _amount(value, currency: str) -> Decimal:
         raise StudioError("Enter the amount received, more than zero.", field="amount")
     if totals.round_money(amount, currency) != amount:
         raise StudioError(
-            f"{currency} amounts have {totals.CURRENCY_EXPONENT[currency]} decimals at most.",
+            f"{currency} amounts have {currency_decimals(currency)} decimals at most.",
             field="amount",
         )
     return amount
@@ -142,7 +146,7 @@ def _after(payment: Payment, invoice: Invoice | None, *, by, action: str, send_r
     _, payment.receipt_number = number_allocate(kind="receipt", year=year)
     payment.save(update_fields=["receipt_number"])
     if invoice is not None and invoice.status != Invoice.Status.DRAFT:
-        _settle(invoice)
+        invoice_settle_locked(invoice=invoice)
         payment.invoice = invoice
     audit_record(
         action=action,
@@ -158,9 +162,6 @@ def _after(payment: Payment, invoice: Invoice | None, *, by, action: str, send_r
 
 
 def payment_receipt_pdf(payment: Payment):
-    from studio.pdf import render_pdf
-    from studio.selectors.documents import receipt_data
-
     return pdf_store(
         kind="receipt",
         object_id=payment.pk,
@@ -170,8 +171,6 @@ def payment_receipt_pdf(payment: Payment):
 
 
 def payment_receipt_send(*, payment: Payment, by=None):
-    from studio.services.mail import email_queue, money
-
     invoice = payment.invoice
     return email_queue(
         kind="receipt",
@@ -179,9 +178,9 @@ def payment_receipt_send(*, payment: Payment, by=None):
         values={
             "client_name": payment.client.name,
             "number": payment.receipt_number,
-            "amount": money(payment.amount, payment.currency),
+            "amount": money_format(payment.amount, payment.currency),
             "invoice_number": invoice.number if invoice and invoice.number else "",
-            "balance": money(invoice.balance if invoice else Decimal(0), payment.currency),
+            "balance": money_format(invoice.balance if invoice else Decimal(0), payment.currency),
             "received_on": f"{timezone.localdate(payment.received_at):%d %B %Y}",
         },
         attachment=payment_receipt_pdf(payment),

@@ -9,25 +9,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from studio.models import Client, Invoice, Quote
+from studio.models.billing import Line
 from studio.selectors.settings import studio_settings_get, studio_today
 from studio.services.audit import audit_record
 from studio.services.documents import (
     bill_to,
     document_draft_create,
+    document_draft_update,
     document_recalculate,
     pdf_store,
+    status_lock,
 )
 from studio.services.errors import StudioError
 from studio.services.numbering import number_allocate
 
-LINE_COPY = ("kind", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
-
 
 def _lock(quote: Quote, *allowed: str) -> Quote:
-    quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if quote.status not in allowed:
-        raise StudioError(f"{quote} is {quote.get_status_display().lower()}.")
-    return quote
+    return status_lock(quote, *allowed)
 
 
 @transaction.atomic
@@ -53,6 +51,24 @@ def quote_create(
         notes=notes,
         valid_until=valid_until,
     )
+
+
+@transaction.atomic
+def quote_draft_update(
+    *, quote: Quote, by=None, lines: Iterable[Mapping] | None = None, **fields
+) -> Quote:
+    """Edit a draft quote: title, client, currency, validity, notes, and its lines."""
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+    return document_draft_update(quote, by=by, lines=lines, **fields)
+
+
+@transaction.atomic
+def quote_delete(*, quote: Quote, by=None) -> None:
+    """Drop a draft quote (a sent one stays, declined or expired)."""
+    quote = _lock(quote, Quote.Status.DRAFT)
+    audit_record(action="quote.deleted", obj=quote, by=by)
+    quote.delete()
 
 
 @transaction.atomic
@@ -85,7 +101,8 @@ def quote_send(*, quote: Quote, by=None, today: date | None = None, email: bool 
     stored = quote_pdf(quote)
     audit_record(action="quote.sent", obj=quote, by=by, changes={"number": [None, quote.number]})
     if email and quote.client.email:
-        from studio.services.mail import email_queue, money
+        from studio.money import money_format
+        from studio.services.mail import email_queue
 
         email_queue(
             kind="quote",
@@ -94,7 +111,7 @@ def quote_send(*, quote: Quote, by=None, today: date | None = None, email: bool 
                 "client_name": quote.client.name,
                 "number": quote.number,
                 "title": quote.title or "your sessions",
-                "total": money(quote.total, quote.currency),
+                "total": money_format(quote.total, quote.currency),
                 "valid_until": f"{quote.valid_until:%d %B %Y}",
             },
             attachment=stored,
@@ -139,11 +156,24 @@ def quote_decline(*, quote: Quote, by=None, today: date | None = None) -> Quote:
 
 
 @transaction.atomic
+@transaction.atomic
 def quotes_expire(*, today: date | None = None) -> int:
     """Sent quotes past their date, expired (the daily schedule)."""
-    return Quote.objects.filter(
-        status=Quote.Status.SENT, valid_until__lt=today or studio_today()
-    ).update(status=Quote.Status.EXPIRED)
+    expired = list(
+        Quote.objects.select_for_update().filter(
+            status=Quote.Status.SENT, valid_until__lt=today or studio_today()
+        )
+    )
+    count = Quote.objects.filter(pk__in=[q.pk for q in expired]).update(
+        status=Quote.Status.EXPIRED
+    )
+    for quote in expired:
+        audit_record(
+            action="quote.expired",
+            obj=quote,
+            changes={"status": [Quote.Status.SENT, Quote.Status.EXPIRED]},
+        )
+    return count
 
 
 @transaction.atomic
@@ -157,7 +187,7 @@ def quote_convert(*, quote: Quote, by=None) -> Invoice:
         client=quote.client,
         currency=quote.currency,
         exchange_rate=quote.exchange_rate,
-        lines=[{f: getattr(line, f) for f in LINE_COPY} for line in quote.lines.all()],
+        lines=[{f: getattr(line, f) for f in Line.FIELDS} for line in quote.lines.all()],
         notes=quote.notes,
         by=by,
     )

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from studio.models import ImportJob, Invoice, ReminderSent
 from studio.selectors.settings import studio_settings_get, studio_today
+from studio.services.audit import audit_record
 from studio.services.quotes import quotes_expire
+from studio.services.readonly import studio_is_read_only
 
 IMPORT_FILES_KEPT = timedelta(days=7)
 
@@ -25,9 +27,21 @@ IMPORT_FILES_KEPT = timedelta(days=7)
 def invoices_overdue_process(*, today: date) -> dict[str, int]:
     settings = studio_settings_get()
     steps = settings.reminder_steps
-    marked = Invoice.objects.filter(
-        status__in=Invoice.OPEN, due_date__lt=today, overdue_since__isnull=True
-    ).update(overdue_since=today)
+    with transaction.atomic():
+        newly_overdue = list(
+            Invoice.objects.select_for_update()
+            .filter(status__in=Invoice.OPEN, due_date__lt=today, overdue_since__isnull=True)
+            .only("pk", "number")
+        )
+        marked = Invoice.objects.filter(pk__in=[i.pk for i in newly_overdue]).update(
+            overdue_since=today
+        )
+        for invoice in newly_overdue:
+            audit_record(
+                action="invoice.overdue",
+                obj=invoice,
+                changes={"overdue_since": [None, today.isoformat()]},
+            )
     sent = 0
     overdue = (
         Invoice.objects.filter(status__in=Invoice.OPEN, due_date__lt=today)
@@ -53,6 +67,11 @@ def _remind(invoice: Invoice, *, step: int, days: int, today: date) -> bool:
             ReminderSent.objects.create(
                 invoice=invoice, step=step, days_overdue=days, sent_on=today
             )
+            audit_record(
+                action="invoice.reminded",
+                obj=invoice,
+                changes={"reminder": [None, f"step {step}, {days} days overdue"]},
+            )
             if invoice.client.email:
                 email_queue(
                     kind="reminder",
@@ -66,12 +85,33 @@ def _remind(invoice: Invoice, *, step: int, days: int, today: date) -> bool:
     return True
 
 
+def import_files_drop(*, before) -> int:
+    """Forget the files of imports previewed and never confirmed (they may hold personal
+    data nobody decided to keep)."""
+    with transaction.atomic():
+        stale = list(
+            ImportJob.objects.select_for_update().filter(
+                status=ImportJob.Status.PREVIEWED, created_at__lt=before
+            )
+        )
+        dropped = ImportJob.objects.filter(pk__in=[job.pk for job in stale]).update(
+            status=ImportJob.Status.CANCELLED, data=b"", finished_at=timezone.now()
+        )
+        for job in stale:
+            audit_record(
+                action="importjob.expired",
+                obj=job,
+                changes={"status": [job.status, ImportJob.Status.CANCELLED]},
+            )
+    return dropped
+
+
 def studio_daily(*, today: date | None = None) -> dict[str, int]:
+    """The day's round. A read-only studio (lapsed subscription) is left as it is."""
+    if studio_is_read_only():
+        return {"read_only": 1}
     today = today or studio_today()
     report = invoices_overdue_process(today=today)
     report["quotes_expired"] = quotes_expire(today=today)
-    stale = timezone.now() - IMPORT_FILES_KEPT
-    report["import_files_dropped"] = ImportJob.objects.filter(
-        status=ImportJob.Status.PREVIEWED, created_at__lt=stale
-    ).update(status=ImportJob.Status.CANCELLED, data=b"", finished_at=timezone.now())
+    report["import_files_dropped"] = import_files_drop(before=timezone.now() - IMPORT_FILES_KEPT)
     return report

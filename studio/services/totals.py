@@ -12,20 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-# Digits after the decimal point in each currency's smallest unit (ISO 4217).
-CURRENCY_EXPONENT = {"EUR": 2, "USD": 2, "GBP": 2, "CAD": 2, "AUD": 2, "CHF": 2, "JPY": 0}
+from studio.money import MoneyError, currency_quantum
+
 HUNDRED = Decimal(100)
 
 
-class MoneyError(ValueError):
-    pass
-
-
 def quantum(currency: str) -> Decimal:
-    try:
-        return Decimal(1).scaleb(-CURRENCY_EXPONENT[currency])
-    except KeyError:
-        raise MoneyError(f"“{currency}” is not a currency this studio can bill in.") from None
+    """The currency's smallest unit (Babel's currency data); an unknown code is a MoneyError."""
+    return currency_quantum(currency)
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:

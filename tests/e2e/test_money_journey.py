@@ -22,7 +22,7 @@ def test_a_draft_is_totalled_live_issued_and_paid(page, live_url, e2e_studio, dj
     sign_in(page, live_url)
     page.goto(f"{live_url}/admin/studio/invoice/{draft.pk}/change/")
     totals = page.locator("[data-live-totals]")
-    assert "288.00 EUR" in totals.inner_text()
+    assert "€288.00" in totals.inner_text()
 
     # A second line: the totals change as it is typed, before anything is saved.
     page.get_by_text("Add another Invoice line").click()
@@ -31,9 +31,9 @@ def test_a_draft_is_totalled_live_issued_and_paid(page, live_url, e2e_studio, dj
     page.fill("input[name='lines-1-unit_price']", "45")
     page.fill("input[name='lines-1-tax_rate']", "20")
     page.wait_for_function(
-        "document.querySelector('[data-live-totals]').innerText.includes('504.00 EUR')"
+        "document.querySelector('[data-live-totals]').innerText.includes('€504.00')"
     )
-    assert "Tax 20 % on 420.00 EUR" in totals.inner_text()
+    assert "Tax 20 % on €420.00" in totals.inner_text()
     page.get_by_role("button", name="Save and continue editing").click()
     page.wait_for_load_state("networkidle")
     with django_db_blocker.unblock(), schema_context(e2e_studio.schema_name):
@@ -58,4 +58,4 @@ def test_a_draft_is_totalled_live_issued_and_paid(page, live_url, e2e_studio, dj
         assert (invoice.status, invoice.balance) == ("paid", Decimal(0))
         assert invoice.number and invoice.number.startswith("INV-")
     assert "Balance due" in page.locator("[data-totals]").inner_text()
-    assert "0.00 EUR" in page.locator("[data-totals]").inner_text()
+    assert "€0.00" in page.locator("[data-totals]").inner_text()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from studio.models import Client, Room
 from studio.resources import RESOURCES
-from studio.resources.base import neutralise_dataset
+from studio.resources.export import neutralise_dataset
 from studio.services.sessions import session_create
 from tests.conftest import STUDIO_A
 from tests.imports.conftest import fingerprint, run

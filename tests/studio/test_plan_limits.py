@@ -14,7 +14,8 @@ from siteconf.tenancy.models import Plan, Studio
 from studio.imports.values import Locale
 from studio.models import Room, Session
 from studio.services.plan_limits import PlanLimitReached, plan_limit_check
-from studio.services.sessions import session_cancel, session_create
+from studio.services.session_lifecycle import session_cancel
+from studio.services.sessions import session_create
 from tests.conftest import STUDIO_A
 from tests.studio.conftest import paris
 from tests.studio.factories import ClientFactory, RoomFactory

@@ -28,6 +28,10 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from psycopg import sql
 
 from siteconf.tenancy.models import Domain, Plan, Studio, SubscriptionStatus
+from studio.services.audit import audit_record
+from studio.services.errors import StudioError
+from studio.services.staff import staff_create
+from studio.tasks import owner_welcome_send
 
 SLUG_MIN, SLUG_MAX = 3, 40
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -64,13 +68,8 @@ TEMPLATE_STALE = (
 )
 
 
-class ProvisioningError(Exception):
+class ProvisioningError(StudioError):
     """A studio could not be created. `field` names the input at fault, when there is one."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def schema_name_for(slug: str) -> str:
@@ -261,6 +260,7 @@ def studio_provision(
     method: str = Studio.Method.CLONE,
     notify_owner: bool = True,
     plan: Plan | None = None,
+    by=None,
 ) -> Studio:
     """Create a studio: its schema, its domain and its owner account, all or nothing.
 
@@ -319,17 +319,20 @@ def studio_provision(
                 _clone_schema(schema_name)
             else:
                 _migrate_schema(schema_name)
+            audit_record(action="studio.created", obj=studio, by=by)
             with schema_context(schema_name):
-                owner.is_staff = True
-                owner.is_superuser = True
-                owner.set_password(owner_password)
-                owner.save()
+                owner = staff_create(
+                    username=owner.username,
+                    email=owner.email,
+                    first_name=owner.first_name,
+                    last_name=owner.last_name,
+                    password=owner_password,
+                    is_superuser=True,
+                )
             studio.provisioned_at = timezone.now()
             studio.provision_seconds = time.perf_counter() - started
             studio.save(update_fields=["provisioned_at", "provision_seconds"])
             if notify_owner:
-                from studio.tasks import owner_welcome_send
-
                 owner_welcome_send.enqueue(owner.pk, schema_name=schema_name)
     except IntegrityError:
         # Another sign-up took the same sub-domain between our check and our insert.

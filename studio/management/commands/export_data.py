@@ -9,7 +9,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from studio.management.commands._studio import model_choices, studio_for
 from studio.resources import resource_for
-from studio.resources.base import export_file
+from studio.resources.export import export_file
 
 FORMATS = {"csv": CSV, "xlsx": XLSX, "json": JSON}
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
 from studio.management.commands._studio import model_choices, studio_for
+from studio.services.errors import StudioError
 from studio.services.imports import import_file
 
 
@@ -42,14 +43,17 @@ class Command(BaseCommand):
                 sys.stderr.flush()
 
         with schema_context(studio.schema_name):
-            report = import_file(
-                resource_key=opts["model"],
-                data=path.read_bytes(),
-                filename=path.name,
-                dry_run=opts["dry_run"],
-                skip_invalid=opts["skip_invalid"],
-                progress=progress,
-            )
+            try:
+                report = import_file(
+                    resource_key=opts["model"],
+                    data=path.read_bytes(),
+                    filename=path.name,
+                    dry_run=opts["dry_run"],
+                    skip_invalid=opts["skip_invalid"],
+                    progress=progress,
+                )
+            except StudioError as exc:
+                raise CommandError(exc.message) from None
         if show:
             sys.stderr.write("\n")
         self.stdout.write(f"{studio.name}: " + report.as_text())

@@ -7,7 +7,8 @@ import pytest
 
 from studio.models import Session, StudioSettings
 from studio.services.invoices import invoice_create, invoice_issue
-from studio.services.sessions import session_check_in, session_check_out, session_create
+from studio.services.session_lifecycle import session_check_in, session_check_out
+from studio.services.sessions import session_create
 from tests.studio.conftest import paris
 from tests.studio.factories import ClientFactory, EngineerFactory, EquipmentFactory, RoomFactory
 

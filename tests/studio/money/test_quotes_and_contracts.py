@@ -41,7 +41,7 @@ def test_sending_numbers_freezes_and_mails_the_quote(sent_quote):
     assert StoredPdf.objects.filter(kind="quote", object_id=sent_quote.pk).exists()
     email = OutgoingEmail.objects.get(about=f"quote:{sent_quote.pk}")
     assert email.subject.startswith("Quote Q-2026-0001 from ")
-    assert "2,160.00 EUR" in email.body and "01 April 2026" in email.body
+    assert "€2,160.00" in email.body and "01 April 2026" in email.body
 
 
 def test_accept_then_convert_creates_the_invoice_once(sent_quote):
@@ -110,7 +110,7 @@ def test_a_contract_is_rendered_from_its_template(band, template):
     )
     assert contract.title == "Recording agreement — Second album"
     assert "and Les Ondes Řízek." in contract.body
-    assert "from 04 May 2026 to 15 May 2026 for a fee of 4,800.00 EUR" in contract.body
+    assert "from 04 May 2026 to 15 May 2026 for a fee of €4,800.00" in contract.body
 
 
 def test_unknown_placeholders_are_refused():

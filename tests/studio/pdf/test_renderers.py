@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 
+from studio.money import money_format
 from studio.pdf import (
     ContractRenderer,
     CreditNoteRenderer,
@@ -31,7 +32,7 @@ from studio.pdf.data import (
     TaxRow,
 )
 from studio.pdf.documents import COLUMNS, line_rows
-from studio.pdf.formatting import money, plain_number
+from studio.pdf.formatting import plain_number
 from studio.pdf.text import wrap_text
 
 D = Decimal
@@ -226,15 +227,16 @@ def test_jpy_amounts_print_without_decimals():
 
 
 def test_money():
-    assert money(D("1234.5"), "EUR") == "€1,234.50"
-    assert money(D("12500"), "JPY") == "¥12,500"
-    assert money(D("12500.5"), "JPY") == "¥12,501"
-    assert money(D("-80"), "EUR") == "-€80.00"
-    assert money(D("-0.001"), "USD") == "$0.00"
-    assert money(D("1234.567"), "CHF") == "CHF 1,234.57"
-    assert money(D("99"), "CAD") == "CA$99.00"
-    assert money(D("5"), "sek") == "SEK 5.00"
-    assert money(D("1.2345"), "BHD") == "BHD 1.235"
+    # Outside a studio's schema amounts are written in the platform's language (English).
+    assert money_format(D("1234.5"), "EUR") == "€1,234.50"
+    assert money_format(D("12500"), "JPY") == "¥12,500"
+    assert money_format(D("12500.5"), "JPY") == "¥12,501"
+    assert money_format(D("-80"), "EUR") == "-€80.00"
+    assert money_format(D("-0.001"), "USD") == "$0.00"
+    assert money_format(D("1234.567"), "CHF") == "CHF\u00a01,234.57"
+    assert money_format(D("99"), "CAD") == "CA$99.00"
+    assert money_format(D("5"), "sek") == "SEK\u00a05.00"
+    assert money_format(D("1.2345"), "BHD") == "BHD\u00a01.235"
 
 
 def test_plain_number():

@@ -149,7 +149,7 @@ class _Deadlock(Exception):
 def test_an_insert_aborted_by_a_deadlock_is_tried_again(room, client, monkeypatch):
     from django.db import OperationalError
 
-    from studio.services import sessions as booking
+    from studio.services import session_reservations as booking
 
     real = booking._write_reservations
     calls = []
@@ -172,7 +172,7 @@ def test_an_insert_aborted_by_a_deadlock_is_tried_again(room, client, monkeypatc
 def test_other_database_errors_are_not_retried(room, client, monkeypatch):
     from django.db import OperationalError
 
-    from studio.services import sessions as booking
+    from studio.services import session_reservations as booking
 
     def broken(session, engineers, equipment):
         raise OperationalError("server closed the connection")

@@ -7,15 +7,14 @@ import pytest
 
 from studio.models import Client, Session, SessionEngineer
 from studio.services.errors import StudioError
-from studio.services.sessions import (
+from studio.services.session_lifecycle import (
     session_cancel,
     session_check_in,
     session_check_out,
     session_confirm,
-    session_create,
     session_mark_no_show,
-    session_move,
 )
+from studio.services.sessions import session_create, session_move
 from tests.studio.conftest import paris
 from tests.studio.factories import ClientFactory, EngineerFactory, RoomFactory
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -12,7 +13,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
-from studio.admin.site import studio_admin_site
 from studio.models import Room, Session
 from studio.selectors.calendar import calendar_events
 from studio.services.errors import StudioError
@@ -38,10 +38,10 @@ def _parse(value: str | None):
     return timezone.make_aware(moment.replace(tzinfo=None), timezone.get_current_timezone())
 
 
-def calendar_view(request):
+def calendar_view(request, *, admin_site: AdminSite):
     _require(request, "studio.view_session")
     context = {
-        **studio_admin_site.each_context(request),
+        **admin_site.each_context(request),
         "title": "Calendar",
         "rooms": Room.objects.filter(is_active=True),
         "can_move": request.user.has_perm("studio.change_session"),

@@ -8,22 +8,29 @@ import zoneinfo
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings as django_settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.admin import AdminSite
+from django.contrib.auth import get_user_model, login
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from siteconf.tenancy.services.signup import first_login_user
 from studio.admin import actions as ui
-from studio.admin.site import studio_admin_site
-from studio.models import Client, Room, StudioSettings
+from studio.demo.visitor import visitor_email
+from studio.models import Room, StudioSettings
 from studio.selectors.settings import studio_settings_get
-from studio.services.audit import audit_record
 from studio.services.errors import StudioError
-from studio.services.plan_limits import plan_limit_check
+from studio.services.rooms import room_create
+from studio.services.settings import (
+    onboarding_advance,
+    onboarding_dismiss,
+    studio_settings_update,
+)
 
 STEPS = {
     1: _("Your studio"),
@@ -35,8 +42,6 @@ TIMEZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 
 def welcome(request, token: str):
     """The link sign-up redirects to: signs the new owner in once, then starts the wizard."""
-    from siteconf.tenancy.services.signup import first_login_user
-
     user = first_login_user(token=token, schema_name=connection.schema_name)
     if user is None:
         messages.info(request, _("That sign-in link has expired or was used: sign in here."))
@@ -77,7 +82,7 @@ def _can_set_up(request) -> bool:
     return request.user.has_perm("studio.change_studiosettings")
 
 
-def onboarding(request, step: int | None = None):
+def onboarding(request, step: int | None = None, *, admin_site: AdminSite):
     if not _can_set_up(request):
         raise PermissionDenied
     settings = studio_settings_get()
@@ -88,7 +93,7 @@ def onboarding(request, step: int | None = None):
     if step not in STEPS:
         return redirect("admin:onboarding")
     if request.method == "POST" and "skip" in request.POST:
-        return _advance(settings, step)
+        return _advance(request, step)
 
     form = None
     if step == 1:
@@ -97,30 +102,35 @@ def onboarding(request, step: int | None = None):
             initial["legal_name"] = getattr(request.tenant, "name", "")
         form = DetailsForm(request.POST or None, instance=settings, initial=initial)
         if request.method == "POST" and form.is_valid():
-            form.save()
-            audit_record(action="studiosettings.changed", obj=settings, by=request.user)
-            return _advance(settings, step)
+            try:
+                studio_settings_update(
+                    settings=settings,
+                    by=request.user,
+                    **{name: form.cleaned_data[name] for name in DetailsForm.Meta.fields},
+                )
+            except StudioError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return _advance(request, step)
     elif step == 2:
         form = RoomForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                with transaction.atomic():
-                    plan_limit_check("rooms")
-                    room = Room.objects.create(
-                        name=form.cleaned_data["name"],
-                        hourly_rate=form.cleaned_data["hourly_rate"],
-                        buffer_minutes=settings.default_buffer_minutes,
-                    )
-                    audit_record(action="room.created", obj=room, by=request.user)
+                room_create(
+                    name=form.cleaned_data["name"],
+                    hourly_rate=form.cleaned_data["hourly_rate"],
+                    buffer_minutes=settings.default_buffer_minutes,
+                    by=request.user,
+                )
             except StudioError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                return _advance(settings, step)
+                return _advance(request, step)
     elif step == 3 and request.method == "POST":
-        return _advance(settings, step)
+        return _advance(request, step)
 
     context = {
-        **studio_admin_site.each_context(request),
+        **admin_site.each_context(request),
         "title": _("Set up your studio"),
         "steps": STEPS,
         "step": step,
@@ -132,57 +142,22 @@ def onboarding(request, step: int | None = None):
     return TemplateResponse(request, "studio/admin/onboarding.html", context)
 
 
-def _advance(settings: StudioSettings, step: int):
+def _advance(request, step: int):
+    onboarding_advance(step=step, by=request.user)
     if step >= len(STEPS):
-        settings.onboarding_done = True
-        settings.onboarding_step = len(STEPS)
-        settings.save(update_fields=["onboarding_done", "onboarding_step"])
         return redirect("admin:calendar")  # where the first booking is taken
-    settings.onboarding_step = max(settings.onboarding_step, step + 1)
-    settings.save(update_fields=["onboarding_step"])
     return redirect("admin:onboarding_step", step=step + 1)
 
 
-def onboarding_checklist(settings: StudioSettings) -> list[tuple[str, bool, str]]:
-    """(what, done, where) for the dashboard until the wizard is finished."""
-    from django.contrib.auth import get_user_model
-
-    return [
-        (
-            _("Add your address, time zone, currency and tax rate"),
-            bool(settings.address),
-            reverse("admin:onboarding_step", kwargs={"step": 1}),
-        ),
-        (
-            _("Create your first room and its hourly rate"),
-            Room.objects.exists(),
-            reverse("admin:onboarding_step", kwargs={"step": 2}),
-        ),
-        (
-            _("Invite your team or import your clients"),
-            get_user_model().objects.filter(is_staff=True).count() > 1 or Client.objects.exists(),
-            reverse("admin:onboarding_step", kwargs={"step": 3}),
-        ),
-    ]
-
-
-def onboarding_dismiss(request):
+def onboarding_dismiss_view(request):
     if request.method != "POST" or not _can_set_up(request):
         raise PermissionDenied
-    settings = studio_settings_get()
-    settings.onboarding_done = True
-    settings.save(update_fields=["onboarding_done"])
+    onboarding_dismiss(by=request.user)
     return redirect("admin:index")
 
 
 def demo_visit(request):
     """The marketing site's "Try the demo": signs in the demo studio's read-only visitor."""
-    from django.conf import settings as django_settings
-    from django.contrib.auth import get_user_model
-    from django.http import Http404
-
-    from studio.demo.visitor import visitor_email
-
     tenant = getattr(request, "tenant", None)
     slug = getattr(tenant, "slug", None)
     if not slug or slug != django_settings.DEMO_STUDIO:

@@ -11,6 +11,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,12 +19,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from studio.admin.site import studio_admin_site
-from studio.imports.engine import ImportReport
+from studio.imports.types import ImportReport
 from studio.imports.values import DATE_ORDER_WORDS, Locale
 from studio.models import ImportJob
 from studio.resources import RESOURCES
-from studio.resources.base import neutralise
+from studio.resources.export import neutralise
 from studio.selectors.settings import studio_settings_get
 from studio.services.errors import StudioError
 from studio.services.imports import (
@@ -39,6 +39,7 @@ ERRORS_SHOWN = 200
 
 
 def can_import(user, key: str) -> bool:
+    """Importing creates and updates rows, so it takes both permissions on the model."""
     model = RESOURCES[key]._meta.model._meta
     return user.has_perm(f"{model.app_label}.add_{model.model_name}") and user.has_perm(
         f"{model.app_label}.change_{model.model_name}"
@@ -94,12 +95,12 @@ def _describe(resource_cls) -> dict:
     }
 
 
-def import_index(request):
+def import_index(request, *, admin_site: AdminSite):
     allowed = [key for key in RESOURCES if can_import(request.user, key)]
     if not allowed:
         raise PermissionDenied
     context = {
-        **studio_admin_site.each_context(request),
+        **admin_site.each_context(request),
         "title": "Import data",
         "resources": [_describe(RESOURCES[key]) for key in allowed],
         "jobs": ImportJob.objects.filter(resource__in=allowed).defer("data")[:20],
@@ -107,7 +108,7 @@ def import_index(request):
     return TemplateResponse(request, "studio/admin/import_index.html", context)
 
 
-def import_upload(request, key: str):
+def import_upload(request, key: str, *, admin_site: AdminSite):
     resource_cls = _resource_or_404(key)
     if not can_import(request.user, key):
         raise PermissionDenied
@@ -126,7 +127,7 @@ def import_upload(request, key: str):
     settings_row = studio_settings_get()
     locale = Locale.from_code(settings_row.locale)
     context = {
-        **studio_admin_site.each_context(request),
+        **admin_site.each_context(request),
         "title": f"Import {resource_cls.title.lower()}",
         "resource": _describe(resource_cls),
         "form": form,
@@ -137,11 +138,11 @@ def import_upload(request, key: str):
     return TemplateResponse(request, "studio/admin/import_upload.html", context)
 
 
-def import_job(request, job_id):
+def import_job(request, job_id, *, admin_site: AdminSite):
     job = _job_for(request, job_id)
     report = ImportReport.from_dict(job.report) if job.report.get("resource") else None
     context = {
-        **studio_admin_site.each_context(request),
+        **admin_site.each_context(request),
         "title": f"{job.get_phase_display()}: {job.filename}",
         "job": job,
         "resource": _describe(RESOURCES[job.resource]),
