@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.http import HttpResponse
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from studio.money import locale_activate, locale_deactivate
 from studio.selectors.settings import studio_locale, studio_timezone
+from studio.services.readonly import read_only_message
 
 
 class StudioTimezoneMiddleware:
@@ -47,6 +49,8 @@ class ReadOnlySubscriptionMiddleware:
 
     SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
     ALWAYS_ALLOWED = ("/admin/login/", "/admin/logout/")
+    # Money the studio is owed can still be recorded: the services allow payments too.
+    PAYING = ("/payment/", "/deposit/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,14 +61,10 @@ class ReadOnlySubscriptionMiddleware:
             getattr(tenant, "subscription_status", None) == "read_only"
             and request.method not in self.SAFE_METHODS
             and not request.path.startswith(self.ALWAYS_ALLOWED)
+            and not request.path.endswith(self.PAYING)
         ):
-            from django.http import HttpResponse
-
-            from studio.services.plan_limits import upgrade_url
-
             return HttpResponse(
-                f"{tenant.name} is read-only: its subscription has lapsed. Nothing was changed. "
-                f"Renew it to work again: {upgrade_url()}",
+                read_only_message(),
                 status=402,
                 content_type="text/plain; charset=utf-8",
             )

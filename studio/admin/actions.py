@@ -14,21 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from unfold.widgets import (
-    UnfoldAdminDecimalFieldWidget,
-    UnfoldAdminSelectWidget,
-    UnfoldAdminSingleDateWidget,
-    UnfoldAdminTextareaWidget,
-    UnfoldAdminTextInputWidget,
-)
 
 from studio.services.errors import StudioError
+from studio.widgets import AREA, DATE, MONEY, SELECT, TEXT
 
-TEXT = UnfoldAdminTextInputWidget
-AREA = UnfoldAdminTextareaWidget
-MONEY = UnfoldAdminDecimalFieldWidget
-SELECT = UnfoldAdminSelectWidget
-DATE = UnfoldAdminSingleDateWidget
+__all__ = ["AREA", "DATE", "MONEY", "SELECT", "TEXT", "action_page", "change_url"]
 
 
 class NoFields(forms.Form):

@@ -21,6 +21,7 @@ from unfold.widgets import (
     UnfoldAdminSelect2MultipleWidget,
 )
 
+from siteconf.redirects import safe_next
 from studio.admin.base import LargeTablePaginator, ServiceForm, ServiceModelAdmin
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.session_money import SessionMoneyActionsMixin
@@ -283,7 +284,7 @@ class SessionAdmin(
             raise PermissionDenied
         session = get_object_or_404(Session.objects.select_related("client", "room"), pk=object_id)
         service, verb = LIFECYCLE[name]
-        back = request.GET.get("next") or reverse("admin:studio_session_changelist")
+        back = safe_next(request, default=reverse("admin:studio_session_changelist"))
         if request.method != "POST":
             context = {
                 **self.admin_site.each_context(request),

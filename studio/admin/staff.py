@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
@@ -42,6 +43,16 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
     add_form = UserCreationForm
     change_password_form = StaffPasswordForm
 
+    # The all-permissions flag and one-by-one permissions are not studio tools: access is the
+    # account's roles, which only an owner changes (the staff service checks).
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Access"), {"fields": ["is_active", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
     def save_record(self, request, obj, form, change):
         if change:
             return staff_update(
@@ -58,6 +69,10 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
         )
 
     def user_change_password(self, request, id, form_url=""):
+        if str(request.user.pk) != str(id):
+            raise PermissionDenied(
+                _("Staff set their own password; someone else's is reset by an e-mailed link.")
+            )
         token = _SETTING_PASSWORD.set(request.user)
         try:
             return super().user_change_password(request, id, form_url)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from siteconf.tenancy.models import Plan, Studio
 from studio.models import Room, Session, StudioSettings
 from studio.services.errors import StudioError
+from studio.services.readonly import renew_url
 
 WHAT = {
     "rooms": "rooms in use",
@@ -34,8 +34,7 @@ class PlanLimitReached(StudioError):
 
 
 def upgrade_url() -> str:
-    port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
-    return f"{settings.PUBLIC_SCHEME}://{settings.PLATFORM_DOMAIN}{port}/pricing/"
+    return renew_url()  # the pricing page, where plans are compared and chosen
 
 
 def studio_plan() -> Plan | None:

@@ -164,9 +164,7 @@ def quotes_expire(*, today: date | None = None) -> int:
             status=Quote.Status.SENT, valid_until__lt=today or studio_today()
         )
     )
-    count = Quote.objects.filter(pk__in=[q.pk for q in expired]).update(
-        status=Quote.Status.EXPIRED
-    )
+    count = Quote.objects.filter(pk__in=[q.pk for q in expired]).update(status=Quote.Status.EXPIRED)
     for quote in expired:
         audit_record(
             action="quote.expired",

@@ -11,8 +11,59 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from studio.services.audit import audit_record
+from studio.services.errors import StudioError
 from studio.services.plan_limits import plan_limit_check
 from studio.services.records import record_before, record_save
+
+OWNER_ROLE = "Owner"
+NOT_A_STUDIO_FLAG = (
+    "Owners are owners by their role: the all-permissions flag is not given in a studio."
+)
+ROLES_BY_OWNERS = "Only an owner gives or takes away roles."
+ROLE_ABOVE = "You cannot give the {role} role: it holds permissions you do not have."
+OWNERS_BY_OWNERS = "Only an owner can change an owner's account."
+PERMISSIONS_BY_ROLE = "Permissions are given through roles, not one by one."
+
+
+def staff_is_owner(user) -> bool:
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    return user.is_superuser or user.groups.filter(name=OWNER_ROLE).exists()
+
+
+def _permissions_of(group: Group) -> set[str]:
+    return {
+        f"{app}.{codename}"
+        for app, codename in group.permissions.values_list("content_type__app_label", "codename")
+    }
+
+
+def staff_roles_check(*, by, user, roles: Iterable[Group] | None, changes: dict, m2m: dict) -> None:
+    """Nobody climbs: only an owner changes roles, nobody gives a role holding permissions
+    they lack, the all-permissions flag and one-by-one permissions are not studio tools, and
+    only an owner touches an owner's account. `by=None` is the platform itself (provisioning,
+    the demo)."""
+    if by is None:
+        return
+    had_flag = bool(user.is_superuser) if user.pk else False
+    if "is_superuser" in changes and bool(changes["is_superuser"]) != had_flag:
+        raise StudioError(NOT_A_STUDIO_FLAG, field="is_superuser")
+    if m2m.get("user_permissions"):
+        raise StudioError(PERMISSIONS_BY_ROLE, field="user_permissions")
+    if user.pk and user.pk != by.pk and staff_is_owner(user) and not staff_is_owner(by):
+        raise StudioError(OWNERS_BY_OWNERS)
+    if roles is None:
+        return
+    roles = set(roles)
+    current = set(user.groups.all()) if user.pk else set()
+    if roles == current:
+        return
+    if not staff_is_owner(by):
+        raise StudioError(ROLES_BY_OWNERS, field="groups")
+    held = by.get_all_permissions()
+    for role in roles - current:
+        if not by.is_superuser and not _permissions_of(role) <= held:
+            raise StudioError(ROLE_ABOVE.format(role=role.name), field="groups")
 
 
 def _takes_a_seat(before: dict, user) -> bool:
@@ -47,30 +98,39 @@ def staff_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
+    roles = list(roles)
+    staff_roles_check(by=by, user=user, roles=roles, changes=fields, m2m={})
     if _takes_a_seat({}, user):
         plan_limit_check("staff")
-    return record_save(obj=user, by=by, m2m={"groups": list(roles)})
+    return record_save(obj=user, by=by, m2m={"groups": roles})
 
 
 @transaction.atomic
 def staff_update(*, user, by=None, roles: Iterable[Group] | None = None, m2m=None, **changes):
     """Change an account (name, e-mail, active, roles...). Enabling a disabled account takes
     a seat again."""
+    m2m = dict(m2m or {})
+    if roles is not None:
+        m2m["groups"] = list(roles)
+    stored = type(user)._default_manager.get(pk=user.pk)
+    staff_roles_check(by=by, user=stored, roles=m2m.get("groups"), changes=changes, m2m=m2m)
     before = record_before(user)
     for name, value in changes.items():
         setattr(user, name, value)
     if _takes_a_seat(before, user):
         plan_limit_check("staff")
-    m2m = dict(m2m or {})
-    if roles is not None:
-        m2m["groups"] = list(roles)
     return record_save(obj=user, by=by, before=before, m2m=m2m)
 
 
 @transaction.atomic
 def staff_password_set(*, user, password: str | None, by=None):
     """Set (or, with None, disable) an account's password. The trail records that it
-    changed, never the password."""
+    changed, never the password. Staff set their own; someone else's is reset by the e-mailed
+    link (`by=None`: the holder of the link)."""
+    if by is not None and by.pk != user.pk:
+        raise StudioError(
+            "Staff set their own password; send a reset link to change someone else's."
+        )
     if password:
         user.set_password(password)
     else:

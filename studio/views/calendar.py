@@ -77,4 +77,7 @@ def calendar_move(request, session_id: int):
         session = session_move(session=session, start=start, end=end, by=request.user)
     except StudioError as exc:
         return JsonResponse({"error": exc.message}, status=409)
-    return JsonResponse({"id": session.pk, "price": str(session.price)})
+    answer = {"id": session.pk}
+    if request.user.has_perm("studio.view_money"):  # an engineer never sees a price
+        answer["price"] = str(session.price)
+    return JsonResponse(answer)

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from siteconf.tenancy.services.signup import first_login_user
-from studio.admin import actions as ui
+from studio import widgets as ui
 from studio.demo.visitor import visitor_email
 from studio.models import Room, StudioSettings
 from studio.selectors.settings import studio_settings_get

@@ -6,30 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0004_plans'),
+        ("tenancy", "0004_plans"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlatformAuditEntry',
+            name="PlatformAuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
-                ('action', models.CharField(db_index=True, max_length=60, verbose_name='action')),
-                ('model', models.CharField(max_length=60, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=40)),
-                ('object_repr', models.CharField(max_length=200, verbose_name='object')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when")),
+                ("action", models.CharField(db_index=True, max_length=60, verbose_name="action")),
+                ("model", models.CharField(max_length=60, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=40)),
+                ("object_repr", models.CharField(max_length=200, verbose_name="object")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'platform audit entry',
-                'verbose_name_plural': 'platform audit trail',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['model', 'object_id'], name='platform_audit_object')],
+                "verbose_name": "platform audit entry",
+                "verbose_name_plural": "platform audit trail",
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["model", "object_id"], name="platform_audit_object")
+                ],
             },
         ),
     ]
