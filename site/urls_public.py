@@ -1,7 +1,5 @@
 """URLs of the platform domain (public schema): marketing site, CMS and platform admin."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from siteconf.tenancy import signup_views
 from siteconf.tenancy.admin import platform_admin_site
+from siteconf.tenancy.media_views import media_urlpatterns
 
 urlpatterns = [
     path("admin/", platform_admin_site.urls),
@@ -18,6 +17,6 @@ urlpatterns = [
     path("signup/check/", signup_views.signup_check, name="signup_check"),
     path("demo/", signup_views.demo, name="demo"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Development only, and only the public schema's own files (see tenancy/media_views.py).
+urlpatterns += media_urlpatterns()
 urlpatterns += [path("", include(wagtail_urls))]

@@ -2,9 +2,12 @@
 
 from django.urls import include, path
 
+from siteconf.tenancy.media_views import media_urlpatterns
 from studio.admin import studio_admin_site
 
 urlpatterns = [
     path("admin/", studio_admin_site.urls),
+    # Development only, and only this studio's own files (see tenancy/media_views.py).
+    *media_urlpatterns(),
     path("", include("portal.urls")),
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 import django_q.tasks
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection
@@ -21,6 +22,7 @@ from siteconf.tenancy.models import Studio
 from studio.services.imports import import_job_run
 from studio.services.mail import email_deliver
 from studio.services.reminders import studio_daily
+from studio.services.staff_links import INVITE, staff_link_path
 
 
 @tenant_task
@@ -35,8 +37,38 @@ def owner_welcome_send(user_id: int) -> str:
             f"Hello {user.first_name or user.email},\n\n"
             f"Your studio “{studio.name}” is set up. Sign in to its back office at\n"
             f"{admin_url}\nwith the e-mail address {user.email} and the password you chose.\n\n"
-            "Your clients will find your portal at "
-            f"{studio.url_for('/')}.\n"
+            f"Your studio's page, at {studio.url_for('/')}, shows your clients how to "
+            "reach you (the e-mail, phone and address in Settings → Studio settings); a "
+            "client portal, where clients will sign in, is coming.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    return user.email
+
+
+@tenant_task
+def staff_link_send_task(user_id: int, purpose: str) -> str:
+    """The invitation of a new team member, or a reset link, with the set-password link."""
+    user = get_user_model().objects.get(pk=user_id)
+    studio = Studio.objects.prefetch_related("domains").get(schema_name=connection.schema_name)
+    link = studio.url_for(staff_link_path(user))
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    if purpose == INVITE:
+        subject = f"You are invited to {studio.name}'s back office"
+        opening = (
+            f"You have been added to the team of {studio.name} on Recording Studio Manager, "
+            f"with the login {user.email}."
+        )
+    else:
+        subject = f"Set a new password for {studio.name}"
+        opening = f"Someone asked for a new password for your login {user.email} at {studio.name}."
+    send_mail(
+        subject=subject,
+        message=(
+            f"Hello {user.first_name or user.email},\n\n{opening}\n\n"
+            f"Choose your password here (the link works once, for {hours} hours):\n{link}\n\n"
+            "If you did not expect this e-mail, you can ignore it.\n"
         ),
         from_email=None,
         recipient_list=[user.email],
@@ -80,3 +112,33 @@ def studio_daily_fanout() -> int:
         )
         count += 1
     return count
+
+
+@tenant_task
+def owner_other_studios_send() -> str:
+    """Tell the owner of a new studio which other studios their e-mail address already owns
+    and where each one signs in: the sign-up page never says (it would say it to anyone)."""
+    studio = Studio.objects.get(schema_name=connection.schema_name)
+    others = list(
+        Studio.objects.studios()
+        .filter(owner_email=studio.owner_email)
+        .exclude(pk=studio.pk)
+        .prefetch_related("domains")
+        .order_by("created_at")
+    )
+    if not studio.owner_email or not others:
+        return "no other studio"
+    listing = "".join(f"  {other.name}: {other.url_for('/admin/')}\n" for other in others)
+    send_mail(
+        subject="You already have a studio on Recording Studio Manager",
+        message=(
+            f"Hello,\n\nA new studio, “{studio.name}”, was just signed up with this e-mail "
+            "address. It already owns:\n\n"
+            f"{listing}\n"
+            "If you meant to sign in to one of those, use its address above: each studio has "
+            "its own back office and its own login.\n"
+        ),
+        from_email=None,
+        recipient_list=[studio.owner_email],
+    )
+    return studio.owner_email

@@ -17,10 +17,10 @@ class HelpCategory(models.TextChoices):
     # The order here is the order of the sections on the help index.
     GETTING_STARTED = "getting-started", "Getting started"
     CALENDAR = "calendar", "Calendar, rooms and sessions"
-    CLIENTS = "clients", "Clients, projects and contracts"
+    CLIENTS = "clients", "Clients and contracts"
     MONEY = "money", "Quotes, invoices and payments"
     IMPORTING = "importing", "Importing your data"
-    PORTAL = "portal", "The client portal"
+    PORTAL = "portal", "Client portal (coming soon)"
     TEAM = "team", "Team and settings"
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import DisallowedHost
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from siteconf.tenancy import host_cache
@@ -8,8 +9,17 @@ from siteconf.tenancy import host_cache
 class CachedTenantMiddleware(TenantMainMiddleware):
     """Selects the studio's schema from the host, through the host cache.
 
-    An unknown host is a 404 (django-tenants' default), never the public site or another studio.
+    An unknown host is a 400 Bad Request (Django's DisallowedHost, the answer to a host outside
+    ALLOWED_HOSTS as well): never the public site or another studio.
     """
+
+    TENANT_NOT_FOUND_EXCEPTION = DisallowedHost
+
+    def process_request(self, request):
+        # django-tenants turns a host outside ALLOWED_HOSTS into a 404; asking for it first
+        # lets Django's own DisallowedHost (a 400) through instead.
+        request.get_host()
+        return super().process_request(request)
 
     def get_tenant(self, domain_model, hostname):
         studio = host_cache.studio_for_host(hostname)

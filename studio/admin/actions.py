@@ -26,7 +26,7 @@ class NoFields(forms.Form):
 
 
 def change_url(obj) -> str:
-    return reverse(f"admin:studio_{obj._meta.model_name}_change", args=[obj.pk])
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def action_page(

@@ -190,7 +190,10 @@ class ContractAdmin(ServiceModelAdmin):
             verb=_("Send"),
             summary=[
                 str(contract.client),
-                _("E-mailed to %(to)s; the client signs in the portal.")
+                _(
+                    "E-mailed to %(to)s. When the signed copy comes back, record it with "
+                    "Signed on paper."
+                )
                 % {"to": contract.client.email or _("nobody (no e-mail address)")},
             ],
             run=lambda data: contracts.contract_send(contract=contract, by=request.user),

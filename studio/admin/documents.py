@@ -3,15 +3,12 @@ live totals while a draft is edited, and PDF downloads."""
 
 from __future__ import annotations
 
-import json
-
 from django import forms
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
@@ -20,8 +17,8 @@ from studio.admin.base import ServiceSavesMixin, adopt, refusals_raised
 from studio.models import StoredPdf
 from studio.models.billing import Line
 from studio.money import money_format
-from studio.services import totals
-from studio.services.documents import document_totals, exchange_rate_check, line_values
+from studio.selectors.documents import totals_rows
+from studio.services.documents import document_totals, exchange_rate_check
 from studio.services.errors import StudioError
 
 
@@ -67,69 +64,10 @@ def totals_panel(doc, *, extra_rows: list[tuple[str, str, bool]] = ()) -> str:
         render_to_string(
             "studio/admin/totals_panel.html",
             {
-                "rows": _rows(computed, doc.currency) + list(extra_rows) if computed else [],
+                "rows": totals_rows(computed, doc.currency) + list(extra_rows) if computed else [],
                 "live": getattr(doc, "status", "") == "draft" or not doc.pk,
             },
         )
-    )
-
-
-def _rows(computed: totals.Totals, currency: str) -> list[tuple[str, str, bool]]:
-    rows = [("Subtotal", money_format(computed.gross, currency), False)]
-    if computed.discount:
-        rows.append(("Discount", "−" + money_format(computed.discount, currency), False))
-        rows.append(("Net", money_format(computed.net, currency), False))
-    for band in computed.taxes:
-        rows.append(
-            (
-                f"Tax {band.rate.normalize():f} % on {money_format(band.base, currency)}",
-                money_format(band.tax, currency),
-                False,
-            )
-        )
-    rows.append(("Total", money_format(computed.total, currency), True))
-    return rows
-
-
-def _typed(value, default: str) -> str:
-    """A number as typed in a row (decimal comma allowed; empty means the default)."""
-    return str(value if value is not None else "").replace(",", ".").strip() or default
-
-
-@require_POST
-def live_totals(request):
-    """The totals of the lines as typed, checked and computed by the same code that issues the
-    document."""
-    try:
-        payload = json.loads(request.body or b"{}")
-        currency = payload.get("currency") or "EUR"
-        lines = []
-        for row in payload.get("lines", []):
-            if not str(row.get("unit_price", "")).strip():
-                continue
-            values = line_values(
-                {
-                    "description": "·",  # a row being typed may not have one yet
-                    "quantity": _typed(row.get("quantity"), "1"),
-                    "unit_price": _typed(row.get("unit_price"), "0"),
-                    "discount_percent": _typed(row.get("discount_percent"), "0"),
-                    "tax_rate": _typed(row.get("tax_rate"), "0"),
-                }
-            )
-            lines.append(
-                totals.Line(
-                    values["quantity"],
-                    values["unit_price"],
-                    values["discount_percent"],
-                    values["tax_rate"],
-                )
-            )
-        computed = totals.document_totals(lines, currency)
-    except (ValueError, totals.MoneyError, StudioError) as exc:
-        message = exc.message if isinstance(exc, StudioError) else str(exc)
-        return JsonResponse({"error": message}, status=400)
-    return JsonResponse(
-        {"rows": [{"label": a, "value": b, "strong": c} for a, b, c in _rows(computed, currency)]}
     )
 
 

@@ -142,7 +142,7 @@ def sidebar(request) -> list[dict]:
                 ),
                 # Never "active": its path, "/", is a prefix of every admin page.
                 {
-                    "title": _("Client portal"),
+                    "title": _("Studio page"),
                     "icon": "storefront",
                     "link": "/",
                     "active": False,

@@ -96,8 +96,8 @@ class PaymentAdmin(ModelAdmin):
                 f"{timezone.localtime(payment.received_at):%d %b %Y}",
             ],
             warning=_(
-                "Record money already given back (bank, terminal). Stripe refunds are "
-                "recorded when Stripe confirms them."
+                "Record money already given back by bank transfer, in cash or on the card "
+                "terminal: nothing is sent or refunded from here."
             ),
             run=lambda data: payments.payment_refund(
                 payment=payment,

@@ -4,8 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
-from studio.admin import documents
-from studio.views import calendar, imports, onboarding, receivables
+from studio.views import accounts, calendar, imports, onboarding, receivables, totals
 
 
 class StudioAdminSite(UnfoldAdminSite):
@@ -69,7 +68,15 @@ class StudioAdminSite(UnfoldAdminSite):
             ),
             # Signed, single use, for a studio's new owner: no login required to follow it.
             path("welcome/<str:token>/", onboarding.welcome, name="welcome"),
-            path("demo/", onboarding.demo_visit, name="demo_visit"),
+            # Open to anyone on the demo studio's host; it signs in on a POST only.
+            path("demo/", onboarding.demo_visit, page, name="demo_visit"),
+            # A set-password link (invitation or reset): the link is the credential.
+            path(
+                "set-password/<str:uidb64>/<str:token>/",
+                accounts.set_password,
+                page,
+                name="staff_set_password",
+            ),
             path("onboarding/", self.admin_view(onboarding.onboarding), page, name="onboarding"),
             path(
                 "onboarding/<int:step>/",
@@ -88,9 +95,7 @@ class StudioAdminSite(UnfoldAdminSite):
                 page,
                 name="receivables",
             ),
-            path(
-                "money/totals/", self.admin_view(documents.live_totals), name="studio_live_totals"
-            ),
+            path("money/totals/", self.admin_view(totals.live_totals), name="studio_live_totals"),
             path("calendar/", self.admin_view(calendar.calendar_view), page, name="calendar"),
             path("calendar/feed/", self.admin_view(calendar.calendar_feed), name="calendar_feed"),
             path(

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
-from unfold.decorators import display
-from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from unfold.decorators import action, display
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm
 
+from studio.admin import actions as ui
 from studio.admin.base import AuditedModelAdmin, ServiceSavesMixin, m2m_values, model_values
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Engineer
 from studio.resources import EngineerResource
-from studio.services.staff import staff_create, staff_password_set, staff_update
+from studio.services.staff import staff_password_set, staff_update
+from studio.services.staff_links import staff_invite, staff_reset_link_send
 
 # Who is setting a password on the password page (Django's view builds the form itself).
 _SETTING_PASSWORD: ContextVar = ContextVar("setting_password", default=None)
@@ -37,11 +41,30 @@ class StaffPasswordForm(AdminPasswordChangeForm):
         return staff_password_set(user=self.user, password=password, by=_SETTING_PASSWORD.get())
 
 
+class StaffInviteForm(forms.ModelForm):
+    """A new team member: who they are and their roles. They choose their own password from
+    the invitation e-mail."""
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "groups"]
+        labels = {"email": _("E-mail (their login)"), "groups": _("Roles")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def clean_email(self) -> str:
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+
 @admin.register(User, site=studio_admin_site)
 class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
-    add_form = UserCreationForm
+    add_form = StaffInviteForm
+    add_fieldsets = [(None, {"fields": ["email", "first_name", "last_name", "groups"]})]
     change_password_form = StaffPasswordForm
+    actions_detail = ["send_reset_link"]
 
     # The all-permissions flag and one-by-one permissions are not studio tools: access is the
     # account's roles, which only an owner changes (the staff service checks).
@@ -61,11 +84,43 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
                 m2m=m2m_values(form, obj),
                 **model_values(form, obj, changed_only=True),
             )
-        usable = form.cleaned_data.get("usable_password", "true") != "false"
-        return staff_create(
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data.get("password1") if usable else None,
+        data = form.cleaned_data
+        user = staff_invite(
+            email=data["email"],
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            roles=data.get("groups") or [],
             by=request.user,
+        )
+        messages.success(
+            request,
+            _("An invitation with a link to choose a password was sent to %(email)s.")
+            % {"email": user.email},
+        )
+        return user
+
+    def has_send_reset_link_permission(self, request, object_id=None):
+        return request.user.has_perm("auth.change_user")
+
+    @action(
+        description=_("Send a password reset link"),
+        url_path="reset-link",
+        permissions=["send_reset_link"],
+    )
+    def send_reset_link(self, request, object_id):
+        user = get_object_or_404(User, pk=object_id)
+        return ui.action_page(
+            self,
+            request,
+            user,
+            verb=_("Send the link"),
+            summary=[
+                _("%(email)s gets an e-mail with a link to choose a new password.")
+                % {"email": user.email or _("(no e-mail address)")}
+            ],
+            warning=_("Nobody sets another person's password: the link is theirs alone."),
+            run=lambda data: staff_reset_link_send(user=user, by=request.user),
+            permission="send_reset_link",
         )
 
     def user_change_password(self, request, id, form_url=""):

@@ -31,8 +31,6 @@ from studio.imports.values import Locale, ValueProblem, text
 from studio.services.errors import StudioError
 from studio.services.plan_limits import PlanLimitReached, plan_limit_check
 
-MAX_ROWS = 200_000
-
 
 class RowParser:
     """Parses a row's cells into values, once, when a resource first needs them.
@@ -95,6 +93,7 @@ def import_run(
         resource=str(resource.title), filename=filename, dry_run=dry_run, skip_invalid=skip_invalid
     )
     try:
+        # Sizes and row counts are bounded while the file is read (reader.MAX_ROWS).
         table = read_table(data, filename)
     except TableError as exc:
         report.file_errors.append(exc.message)
@@ -106,10 +105,6 @@ def import_run(
     report.warnings.extend(f"Column “{h}” is not recognised and is ignored." for h in match.ignored)
     if not table.rows and not report.file_errors:
         report.file_errors.append("The file has column names but no rows below them.")
-    if len(table.rows) > MAX_ROWS:
-        report.file_errors.append(
-            f"The file has {len(table.rows)} rows; split it into files of at most {MAX_ROWS}."
-        )
     if report.file_errors:
         return report
 

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from studio.models import Contract, CreditNote, Invoice, Payment, Quote
+from studio.money import money_format
 from studio.pdf.data import (
     ContractData,
     DocumentData,
@@ -154,3 +155,21 @@ def contract_data(contract: Contract) -> ContractData:
         signed_method=recorded or contract.get_signed_via_display(),
         signed_on_paper=contract.signed_via == Contract.SignedVia.PAPER,
     )
+
+
+def totals_rows(computed: totals.Totals, currency: str) -> list[tuple[str, str, bool]]:
+    """The rows of a document's totals panel: (label, amount, strong)."""
+    rows = [("Subtotal", money_format(computed.gross, currency), False)]
+    if computed.discount:
+        rows.append(("Discount", "−" + money_format(computed.discount, currency), False))
+        rows.append(("Net", money_format(computed.net, currency), False))
+    for band in computed.taxes:
+        rows.append(
+            (
+                f"Tax {band.rate.normalize():f} % on {money_format(band.base, currency)}",
+                money_format(band.tax, currency),
+                False,
+            )
+        )
+    rows.append(("Total", money_format(computed.total, currency), True))
+    return rows

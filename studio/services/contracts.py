@@ -1,8 +1,9 @@
 """Contracts: rendered from a template for one client, sent, signed once, then frozen.
 
 The signature covers the exact text: the SHA-256 of the title and body as the signer saw them
-is stored with who signed, when, from where and how. The portal calls contract_sign(); staff
-record a contract signed on paper with contract_mark_signed_on_paper().
+is stored with who signed, when, from where and how. Staff record a contract signed on paper
+with contract_mark_signed_on_paper(), the only way a contract is signed today. contract_sign()
+is for the client portal, when it lands: nothing calls it yet.
 """
 
 from __future__ import annotations
@@ -180,8 +181,9 @@ def _sign(contract: Contract, *, name: str, via: str, ip, user_agent: str, shown
 def contract_sign(
     *, contract: Contract, name: str, ip: str, user_agent: str, shown_hash: str
 ) -> Contract:
-    """The client signs in the portal: `shown_hash` is the hash of the text the page showed,
-    so a contract edited while the client was reading is not signed unseen."""
+    """The client signs online, for the client portal when it lands (nothing calls this yet):
+    `shown_hash` is the hash of the text the page showed, so a contract edited while the
+    client was reading is not signed unseen."""
     contract = _lock(contract, Contract.Status.SENT)
     return _sign(
         contract,

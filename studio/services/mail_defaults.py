@@ -19,8 +19,8 @@ DEFAULTS = {
         "Hello {{ client_name }},\n\n"
         "Please find attached our quote {{ number }} for {{ title }}, "
         "{{ total }} in total, valid until {{ valid_until }}.\n\n"
-        "Reply to this e-mail or accept it from your client portal, and we will book your "
-        "sessions.\n\nBest regards,\n{{ studio_name }}",
+        "Reply to this e-mail to accept it, and we will book your sessions.\n\n"
+        "Best regards,\n{{ studio_name }}",
     ),
     "invoice": (
         "Invoice {{ number }} from {{ studio_name }}",
@@ -53,8 +53,8 @@ DEFAULTS = {
     "contract": (
         "Contract to sign: {{ title }}",
         "Hello {{ client_name }},\n\n"
-        "Here is the contract “{{ title }}” for {{ project }}. Please read it and sign it in "
-        "your client portal, or sign the attached copy and bring it to the studio.\n\n"
+        "The contract “{{ title }}” for {{ project }} is ready to sign. You can sign it at the "
+        "studio, or reply to this e-mail and we will send you a copy to sign and return.\n\n"
         "{{ studio_name }}",
     ),
 }

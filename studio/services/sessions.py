@@ -1,6 +1,7 @@
 """Booking services: the only code that writes sessions and what they reserve.
 
-Every path (admin form, calendar drag, row actions, imports, the portal) calls these functions.
+Every path (admin form, calendar drag, row actions, imports; the client portal too, when it
+lands) calls these functions.
 Each one checks the rules, writes inside a transaction and records an audit entry. This module
 books, changes and moves sessions (one at a time or as a weekly series);
 `studio.services.session_reservations` holds the double-booking rule they apply and

@@ -18,6 +18,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
 
 from siteconf.tenancy.services.signup import first_login_user
 from studio import widgets as ui
@@ -156,8 +159,15 @@ def onboarding_dismiss_view(request):
     return redirect("admin:index")
 
 
-def demo_visit(request):
-    """The marketing site's "Try the demo": signs in the demo studio's read-only visitor."""
+@require_http_methods(["GET", "POST"])
+@csrf_protect
+@never_cache
+def demo_visit(request, *, admin_site: AdminSite):
+    """Where the marketing site's "Try the demo" lands: a page with one button, whose POST
+    signs in the demo studio's read-only visitor.
+
+    Only a POST carrying this host's CSRF token signs in, so no other site can sign a visitor
+    into the demo behind their back (login CSRF) with a link or an image."""
     tenant = getattr(request, "tenant", None)
     slug = getattr(tenant, "slug", None)
     if not slug or slug != django_settings.DEMO_STUDIO:
@@ -165,9 +175,15 @@ def demo_visit(request):
     user = get_user_model().objects.filter(username=visitor_email(slug), is_active=True).first()
     if user is None:
         raise Http404("The demo studio is not set up.")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.info(
-        request,
-        _("Welcome to the demo studio. Look around freely: it is read-only, nothing can change."),
-    )
-    return redirect("admin:index")
+    if request.method == "POST":
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.info(
+            request,
+            _(
+                "Welcome to the demo studio. Look around freely: it is read-only, "
+                "nothing can change."
+            ),
+        )
+        return redirect("admin:index")
+    context = {**admin_site.each_context(request), "title": _("The demo studio")}
+    return TemplateResponse(request, "studio/admin/demo_visit.html", context)

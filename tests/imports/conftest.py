@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import functools
 import hashlib
+import io
+import zipfile
 
 import pytest
 from django.db import connection
@@ -51,3 +54,26 @@ def errors_of(report) -> list[tuple[int, str, str, str]]:
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@functools.cache
+def xlsx_bomb() -> bytes:
+    """About 100 KB named .xlsx, whose sheet unpacks to 100 MB: one byte repeated, which
+    deflate packs a thousand times over. A real workbook around it, so it opens as one."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Name"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1">' + b" " * (100 * 1024 * 1024) + b"</row></sheetData></worksheet>"
+    )
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return bomb.getvalue()

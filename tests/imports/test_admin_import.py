@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 
 from studio.models import AuditEntry, Client, ImportJob
 from tests.conftest import STUDIO_A, STUDIO_B
-from tests.imports.conftest import fingerprint
+from tests.imports.conftest import fingerprint, xlsx_bomb
 from tests.studio.conftest import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,16 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_on_its_page(owner, studio_a
     response = upload(owner, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", name="photo.png")
     page = owner.get(response["Location"]).content.decode()
     assert "This file cannot be imported" in page and "This file is not a spreadsheet" in page
+    with schema_context(studio_a.schema_name):
+        assert ImportJob.objects.get().status == "done" and Client.objects.count() == 0
+
+
+def test_a_zip_bomb_is_refused_on_its_page(owner, studio_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(owner, xlsx_bomb(), name="clients.xlsx")
+    page = owner.get(response["Location"]).content.decode()
+    assert "This file cannot be imported" in page
+    assert "unpacks to 1027 times its packed size" in page
     with schema_context(studio_a.schema_name):
         assert ImportJob.objects.get().status == "done" and Client.objects.count() == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import Workbook
 
+from studio.imports import reader
 from studio.imports.columns import Column, match_headers
 from studio.imports.reader import TableError, read_table
 from studio.imports.values import (
@@ -22,6 +24,7 @@ from studio.imports.values import (
     parse_time,
     text,
 )
+from tests.imports.conftest import xlsx_bomb
 
 UK, US, FR = Locale("DMY", "."), Locale("MDY", "."), Locale("DMY", ",")
 CSV = "Nom;E-mail;Téléphone\nÉlodie Brûlé;elodie@example.fr;+33 1 23\n"
@@ -86,6 +89,82 @@ def test_files_that_are_not_spreadsheets_are_refused_with_a_reason(data, message
     with pytest.raises(TableError) as caught:
         read_table(data)
     assert message in caught.value.message
+
+
+def xlsx_of(rows: list[list]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_named_xlsx_is_refused_without_being_opened(monkeypatch):
+    bomb = xlsx_bomb()
+    assert len(bomb) < 150 * 1024
+
+    def opened(*args, **kwargs):
+        raise AssertionError("openpyxl was handed the bomb")
+
+    monkeypatch.setattr(reader, "load_workbook", opened)
+    with pytest.raises(TableError) as caught:
+        read_table(bomb, "clients.xlsx")
+    assert caught.value.message == (
+        "This workbook's “xl/worksheets/sheet1.xml” unpacks to 1027 times its packed size, far "
+        "more than a spreadsheet does (100 at most); it was not opened. Save it again as .xlsx "
+        "or CSV."
+    )
+
+
+def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(monkeypatch):
+    data = xlsx_of([["Name"]] + [[f"Client {i}"] for i in range(20_000)])
+    monkeypatch.setattr(reader, "MAX_XLSX_UNPACKED", 1024 * 1024)
+
+    with pytest.raises(TableError) as caught:
+        read_table(data)
+    assert caught.value.message.startswith("This workbook would unpack to 1 MB, more than the 1 MB")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_file_with_too_many_rows_is_refused_as_it_is_read(kind, monkeypatch):
+    rows = [["Name"]] + [[f"Client {i}"] for i in range(1_000)]
+    data = xlsx_of(rows) if kind == "xlsx" else "\n".join(r[0] for r in rows).encode()
+    seen = []
+    cell = reader._xlsx_cell
+    monkeypatch.setattr(reader, "_xlsx_cell", lambda value: seen.append(value) or cell(value))
+
+    with pytest.raises(TableError) as caught:
+        read_table(data, max_rows=100)
+    assert caught.value.message == (
+        "The file has more than 100 rows; split it into files of at most 100."
+    )
+    if kind == "xlsx":
+        assert len(seen) == 102  # the header and 101 rows, not the 1,000
+
+
+def test_a_sheet_that_goes_past_excels_last_line_is_refused():
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1:XFD2000000"/><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>'
+        b'<row r="2000000"><c r="A2000000" t="inlineStr"><is><t>Ana</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(io.BytesIO(xlsx_of([["Name"]]))) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, part in parts.items():
+            archive.writestr(name, part)
+
+    with pytest.raises(TableError) as caught:
+        read_table(data.getvalue())
+    assert caught.value.message == (
+        "The first sheet goes on past line 1,048,576, the last line Excel has; it was not read."
+    )
 
 
 def test_headers_match_whatever_their_case_accents_and_aliases():

@@ -12,12 +12,12 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
-from studio.admin.documents import _rows as admin_totals_rows
 from studio.admin.site import studio_admin_site
 from studio.models import Invoice, StudioSettings
 from studio.money import MoneyError, currency_decimals, currency_quantum, money_format
 from studio.pdf.documents import InvoiceRenderer, line_rows
 from studio.selectors.documents import invoice_data
+from studio.selectors.documents import totals_rows as admin_totals_rows
 from studio.services import totals
 from studio.services.invoices import invoice_create, invoice_issue, invoice_mail_values
 from tests.conftest import STUDIO_A

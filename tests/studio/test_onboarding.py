@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client as HttpClient
-from django.test import override_settings
 from django_tenants.utils import schema_context
 
 from studio.models import Room, StudioSettings
@@ -103,22 +102,72 @@ def test_only_those_who_run_the_studio_set_it_up(studio_a, studio_b, who):
         assert not Room.objects.exists()
 
 
-@override_settings(DEMO_STUDIO=STUDIO_A.slug)
-def test_the_demo_opens_read_only(studio_a):
+@pytest.fixture
+def demo_studio(studio_a, settings):
     from studio.demo.visitor import demo_visitor_ensure
 
+    settings.DEMO_STUDIO = STUDIO_A.slug
     with schema_context(studio_a.schema_name):
         demo_visitor_ensure(slug=STUDIO_A.slug)
+    return studio_a
+
+
+def enter_the_demo(visitor):
+    """What the browser does: open the demo's page, then press its button."""
+    door = visitor.get("/admin/demo/")
+    assert door.status_code == 200
+    token = visitor.cookies["csrftoken"].value
+    return visitor.post("/admin/demo/", {"csrfmiddlewaretoken": token})
+
+
+def test_the_demo_opens_read_only(demo_studio):
     platform = HttpClient(HTTP_HOST="localhost").get("/demo/")
     assert platform["Location"] == "http://studio-a.localhost:8000/admin/demo/"
-    visitor = HttpClient(HTTP_HOST=STUDIO_A.host)
-    assert visitor.get("/admin/demo/")["Location"] == "/admin/"
+    visitor = HttpClient(HTTP_HOST=STUDIO_A.host, enforce_csrf_checks=True)
+    assert enter_the_demo(visitor)["Location"] == "/admin/"
     assert visitor.get("/admin/studio/client/").status_code == 200
-    added = visitor.post("/admin/studio/room/add/", {"name": "Hack", "hourly_rate": "1"})
+    token = visitor.cookies["csrftoken"].value  # signing in gave a new one
+    added = visitor.post(
+        "/admin/studio/room/add/",
+        {"name": "Hack", "hourly_rate": "1", "csrfmiddlewaretoken": token},
+    )
     assert added.status_code == 403
-    with schema_context(studio_a.schema_name):
+    with schema_context(demo_studio.schema_name):
         assert not Room.objects.exists()
 
 
 def test_other_studios_have_no_demo_door(studio_b):
     assert HttpClient(HTTP_HOST=STUDIO_B.host).get("/admin/demo/").status_code == 404
+
+
+def signed_in(visitor) -> bool:
+    return visitor.get("/admin/studio/client/").status_code == 200
+
+
+def test_opening_the_demo_link_signs_nobody_in(demo_studio):
+    visitor = HttpClient(HTTP_HOST=STUDIO_A.host)
+
+    door = visitor.get("/admin/demo/")
+
+    assert door.status_code == 200
+    assert '<form method="post" id="demo-form">' in door.content.decode()
+    assert not signed_in(visitor)
+
+
+def test_the_demo_refuses_a_sign_in_posted_from_another_site(demo_studio):
+    # What a form on another site can send: no CSRF cookie or token of this host.
+    visitor = HttpClient(HTTP_HOST=STUDIO_A.host, enforce_csrf_checks=True)
+
+    response = visitor.post("/admin/demo/", HTTP_ORIGIN="https://evil.example")
+
+    assert response.status_code == 403
+    assert not signed_in(visitor)
+
+
+def test_the_demo_button_signs_the_visitor_in(demo_studio):
+    visitor = HttpClient(HTTP_HOST=STUDIO_A.host, enforce_csrf_checks=True)
+
+    response = enter_the_demo(visitor)
+
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert signed_in(visitor)

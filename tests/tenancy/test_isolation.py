@@ -109,15 +109,15 @@ def test_a_platform_operator_cannot_log_into_a_studio(client_a):
 
 
 @pytest.mark.parametrize("host", ["nope.localhost", "studio-c.localhost", "evil.example"])
-def test_an_unknown_host_gets_a_404_not_another_studio(host):
+def test_an_unknown_host_is_a_bad_request_not_another_studio(host):
     response = Client(HTTP_HOST=host).get("/")
 
-    assert response.status_code in (400, 404)
+    assert response.status_code == 400
     assert b"Studio A" not in response.content and b"Studio B" not in response.content
 
 
-def test_an_unknown_subdomain_of_the_platform_is_a_404():
-    assert Client(HTTP_HOST="nope.localhost").get("/admin/login/").status_code == 404
+def test_an_unknown_subdomain_of_the_platform_is_a_bad_request():
+    assert Client(HTTP_HOST="nope.localhost").get("/admin/login/").status_code == 400
 
 
 def test_the_portal_root_shows_its_own_studio(client_a, client_b):

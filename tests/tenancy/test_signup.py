@@ -3,8 +3,11 @@ nothing left behind, two visitors racing for one sub-domain, and the first sign-
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.cache import caches
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_context, schema_exists
@@ -83,7 +86,6 @@ def test_the_link_does_not_work_on_another_studio():
         ({"owner_password": "short"}, "too short"),
         ({"accepted_terms": ""}, "accept the terms"),
         ({"plan": "platinum"}, "Choose one of the plans"),
-        ({"owner_email": STUDIO_A.owner_email}, "already owns"),
         ({"studio_name": ""}, "required"),
     ],
 )
@@ -94,6 +96,47 @@ def test_each_refusal_says_why_and_leaves_nothing(change, message):
     assert message in response.content.decode()
     assert Studio.objects.count() == before
     assert nothing_left("blue-room")
+
+
+def test_a_known_and_an_unknown_email_get_the_same_answer():
+    known = post({**GOOD, "owner_email": STUDIO_A.owner_email, "slug": "blue-room"})
+    unknown = post({**GOOD, "owner_email": "nobody@unknown.example", "slug": "green-room"})
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"].startswith("http://blue-room.localhost:8000/admin/welcome/")
+    assert unknown["Location"].startswith("http://green-room.localhost:8000/admin/welcome/")
+    assert Studio.objects.filter(slug__in=["blue-room", "green-room"]).count() == 2
+
+
+def test_a_refused_sign_up_reads_the_same_for_a_known_and_an_unknown_email():
+    def page(email: str) -> str:
+        html = post({**GOOD, "owner_email": email, "owner_password": "short"}).content.decode()
+        html = html.replace(email, "EMAIL")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
+
+    assert page(STUDIO_A.owner_email) == page("nobody@unknown.example")
+
+
+def test_the_owner_of_a_known_email_is_told_by_email_where_their_studio_is(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post({**GOOD, "owner_email": STUDIO_A.owner_email})
+
+    notices = [m for m in mail.outbox if m.subject.startswith("You already have a studio")]
+    assert [m.to for m in notices] == [[STUDIO_A.owner_email]]
+    assert "Studio A: http://studio-a.localhost:8000/admin/" in notices[0].body
+    # Everything this sign-up sent went to that address and nowhere else.
+    assert {address for m in mail.outbox for address in m.to} == {STUDIO_A.owner_email}
+
+
+def test_an_unknown_email_gets_only_its_welcome(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(GOOD)
+
+    assert [m.subject for m in mail.outbox] == [
+        "Blue Room Recording is ready on Recording Studio Manager"
+    ]
 
 
 def test_a_filled_honeypot_creates_nothing():

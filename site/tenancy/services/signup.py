@@ -3,7 +3,8 @@
 The provisioning service does the work in one transaction (nothing is left behind when it
 fails). This layer adds what only a public form needs: the plan chosen on the pricing page,
 terms consent, a honeypot and a rate limit per address, and a one-time link that signs the new
-owner in on the studio's own domain (a session cookie of the platform cannot cross hosts).
+owner in on the studio's own domain (a session cookie of the platform cannot cross hosts). The
+answer never depends on whether the e-mail already owns a studio.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.core.cache import caches
 
 from siteconf.tenancy.models import Plan, Studio
 from siteconf.tenancy.services.provisioning import ProvisioningError, studio_provision
+from studio.tasks import owner_other_studios_send
 
 ATTEMPTS_PER_HOUR = 5
 LOGIN_LINK_SALT = "signup-first-login"
@@ -26,10 +28,6 @@ TERMS_REQUIRED = "Please accept the terms of service and the data processing ter
 PLAN_UNKNOWN = "Choose one of the plans on the pricing page."
 TOO_MANY = "Too many sign-up attempts from your network. Please try again in an hour."
 BOT = "This sign-up could not be accepted."
-ALREADY_OWNER = (
-    "{email} already owns “{studio}”. Sign in at {url}, or use another e-mail address for a "
-    "second studio."
-)
 
 
 @dataclass(frozen=True)
@@ -73,14 +71,10 @@ def studio_sign_up(
     if plan is None:
         raise ProvisioningError(PLAN_UNKNOWN, field="plan")
     email = (email or "").strip().lower()
-    existing = Studio.objects.studios().filter(owner_email=email).first()
-    if email and existing is not None:
-        raise ProvisioningError(
-            ALREADY_OWNER.format(
-                email=email, studio=existing.name, url=existing.url_for("/admin/")
-            ),
-            field="owner_email",
-        )
+    # An e-mail that already owns a studio gets its new one like anybody else: a different
+    # answer here would tell anyone which addresses have a studio. Where the others are is
+    # told to the address itself, by e-mail.
+    owns_others = bool(email) and Studio.objects.studios().filter(owner_email=email).exists()
     studio = studio_provision(
         name=studio_name,
         slug=(slug or "").strip(),
@@ -89,6 +83,8 @@ def studio_sign_up(
         owner_name=owner_name,
         plan=plan,
     )
+    if owns_others:
+        owner_other_studios_send.enqueue(schema_name=studio.schema_name)
     token = signing.dumps({"schema": studio.schema_name, "email": email}, salt=LOGIN_LINK_SALT)
     return SignUp(studio=studio, login_url=studio.url_for(f"/admin/welcome/{token}/"))
 
