@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from contextvars import ContextVar
 
 from django import forms
@@ -122,6 +123,17 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
             run=lambda data: staff_reset_link_send(user=user, by=request.user),
             permission="send_reset_link",
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.pk != request.user.pk and "password" in form.base_fields:
+            # A copy: the declared field is shared by every form class built from this one.
+            form.base_fields["password"] = copy.deepcopy(form.base_fields["password"])
+            form.base_fields["password"].help_text = _(
+                "Only they can set it: Send a password reset link (top right) e-mails them a "
+                "link to choose a new one."
+            )
+        return form
 
     def user_change_password(self, request, id, form_url=""):
         if str(request.user.pk) != str(id):
