@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_migrate
 
 
@@ -15,6 +16,24 @@ def _sync_roles(sender, using, **kwargs):
     roles_sync()
 
 
+def _signed_in(sender, request, user, **kwargs):
+    from studio.services.sign_ins import sign_in_record
+
+    sign_in_record(user=user, request=request)
+
+
+def _signed_out(sender, request, user, **kwargs):
+    from studio.services.sign_ins import sign_out_record
+
+    sign_out_record(user=user, request=request)
+
+
+def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    from studio.services.sign_ins import sign_in_failure_record
+
+    sign_in_failure_record(login=credentials.get("username", ""), request=request)
+
+
 class StudioConfig(AppConfig):
     name = "studio"
     verbose_name = "Studio"
@@ -22,3 +41,8 @@ class StudioConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="studio_roles_sync")
+        # Signing in and out is Django's; the record of it is ours (apps load before services
+        # can be imported, hence the imports inside the receivers).
+        user_logged_in.connect(_signed_in, dispatch_uid="studio_signed_in")
+        user_logged_out.connect(_signed_out, dispatch_uid="studio_signed_out")
+        user_login_failed.connect(_sign_in_failed, dispatch_uid="studio_sign_in_failed")

@@ -60,7 +60,7 @@ def audit_record(
     values = {
         "action": action,
         "model": obj._meta.model_name,
-        "object_id": str(obj.pk),
+        "object_id": "" if obj.pk is None else str(obj.pk),
         "object_repr": str(obj)[:200],
         "user": by if getattr(by, "pk", None) else None,
         "changes": changes or {},

@@ -17,8 +17,8 @@ from siteconf.tenancy.models import Studio, SubscriptionStatus
 from studio.services.errors import StudioError
 
 # What a read-only studio may still do: take money it is owed (and the receipts, refunds and
-# settlement that follow) and keep its mailbox going.
-ALLOWED_WHEN_READ_ONLY = ("payment.", "invoice.settled", "email.")
+# settlement that follow), keep its mailbox going, and let its staff sign in to read.
+ALLOWED_WHEN_READ_ONLY = ("payment.", "invoice.settled", "email.", "login.")
 
 
 class StudioReadOnly(StudioError):
