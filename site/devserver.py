@@ -72,15 +72,20 @@ def _dev_secret_key() -> str:
     return key
 
 
-def _dev_env() -> dict[str, str]:
-    """The children's environment on a laptop: DEBUG on and a development key, unless the
-    caller's environment says otherwise (CI runs `manage check --deploy` with DJANGO_DEBUG=0
-    and a real key). The development key is given only together with DEBUG: settings refuse to
-    start without DEBUG and without a key of their own."""
-    env = _child_env()
+def development_defaults(env) -> None:
+    """On a laptop: DEBUG on and a development key, unless the environment says otherwise
+    (CI runs `manage check --deploy` with DJANGO_DEBUG=0 and a real key; a deploy sets both).
+    The development key is given only together with DEBUG: settings refuse to start without
+    DEBUG and without a key of their own. `manage.py` applies the same defaults."""
     env.setdefault("DJANGO_DEBUG", "1")
     if env["DJANGO_DEBUG"].strip().lower() in {"1", "true", "yes", "on"}:
         env.setdefault("DJANGO_SECRET_KEY", _dev_secret_key())
+
+
+def _dev_env() -> dict[str, str]:
+    """The children's environment on a laptop (see `development_defaults`)."""
+    env = _child_env()
+    development_defaults(env)
     return env
 
 

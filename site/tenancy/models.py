@@ -92,7 +92,7 @@ class Studio(TenantMixin):
         return super().delete(*args, **kwargs)
 
 
-__all__ = ["Domain", "Plan", "PlatformAuditEntry", "Studio", "SubscriptionStatus"]
+__all__ = ["AuditRecord", "Domain", "Plan", "PlatformAuditEntry", "Studio", "SubscriptionStatus"]
 
 
 class Domain(DomainMixin):
@@ -114,10 +114,9 @@ class Domain(DomainMixin):
         return super().delete(*args, **kwargs)
 
 
-class PlatformAuditEntry(models.Model):
-    """The platform's own audit trail (public schema): who changed a plan's price, a studio's
-    subscription or an operator account, and which fields (old and new values). Each studio's
-    trail lives in its own schema (`studio.AuditEntry`)."""
+class AuditRecord(models.Model):
+    """One entry of an audit trail: who did what to which object, and which fields changed
+    (old and new values). A studio's trail and the platform's share this shape."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -130,10 +129,19 @@ class PlatformAuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-at", "-pk"]
-        verbose_name = _("platform audit entry")
-        verbose_name_plural = _("platform audit trail")
-        indexes = [models.Index(fields=["model", "object_id"], name="platform_audit_object")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
+
+
+class PlatformAuditEntry(AuditRecord):
+    """The platform's own audit trail (public schema): who changed a plan's price, a studio's
+    subscription or an operator account. Each studio's trail lives in its own schema
+    (`studio.AuditEntry`)."""
+
+    class Meta(AuditRecord.Meta):
+        verbose_name = _("platform audit entry")
+        verbose_name_plural = _("platform audit trail")
+        indexes = [models.Index(fields=["model", "object_id"], name="platform_audit_object")]

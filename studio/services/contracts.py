@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from studio.models import Client, Contract, ContractTemplate
-from studio.services.audit import audit_record, changes_between, snapshot
+from studio.services.audit import audit_record
 from studio.services.documents import pdf_store, status_lock
 from studio.services.errors import StudioError
 from studio.services.mail_defaults import PLACEHOLDERS
 from studio.services.placeholders import placeholders_check, placeholders_fill
-from studio.services.records import record_clean
+from studio.services.records import record_before, record_save
 
 CONTRACT_PLACEHOLDERS = (*PLACEHOLDERS["contract"], "client_email", "client_address", "today")
 
@@ -98,17 +98,12 @@ def contract_draft_update(*, contract: Contract, by=None, **changes) -> Contract
     if unknown:
         raise StudioError(f"A contract's {', '.join(sorted(unknown))} cannot be edited.")
     contract = _lock(contract, Contract.Status.DRAFT)
-    before = snapshot(contract, list(changes))
+    before = record_before(contract)
     for name, value in changes.items():
         setattr(contract, name, value)
     if contract.start_date and contract.end_date and contract.end_date < contract.start_date:
         raise StudioError("The contract ends before it starts.", field="end_date")
-    record_clean(contract)
-    contract.save()
-    changed = changes_between(before, snapshot(contract, list(changes)))
-    if changed:
-        audit_record(action="contract.changed", obj=contract, by=by, changes=changed)
-    return contract
+    return record_save(obj=contract, by=by, before=before)
 
 
 @transaction.atomic

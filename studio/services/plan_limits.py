@@ -33,10 +33,6 @@ class PlanLimitReached(StudioError):
         self.upgrade_url = upgrade_url
 
 
-def upgrade_url() -> str:
-    return renew_url()  # the pricing page, where plans are compared and chosen
-
-
 def studio_plan() -> Plan | None:
     """The current studio's plan (None on the template or a studio without one: no limits)."""
     tenant = getattr(connection, "tenant", None)
@@ -79,6 +75,6 @@ def plan_limit_check(what: str, *, adding: int = 1, when: datetime | None = None
             where = f" ({month:%B %Y} has {current})"
         raise PlanLimitReached(
             f"Your {plan.name} plan includes {limit} {WHAT[what]}{where}. "
-            f"Upgrade your plan to add more: {upgrade_url()}",
-            upgrade_url=upgrade_url(),
+            f"Upgrade your plan to add more: {renew_url()}",
+            upgrade_url=renew_url(),
         )

@@ -31,6 +31,13 @@ def staff_is_owner(user) -> bool:
     return user.is_superuser or user.groups.filter(name=OWNER_ROLE).exists()
 
 
+def staff_owner_guard(*, by, user, refusal: str = OWNERS_BY_OWNERS) -> None:
+    """Only an owner acts on an owner's account (their own aside); `by=None` is the platform."""
+    someone_else = by is not None and user.pk and user.pk != by.pk
+    if someone_else and staff_is_owner(user) and not staff_is_owner(by):
+        raise StudioError(refusal)
+
+
 def _permissions_of(group: Group) -> set[str]:
     return {
         f"{app}.{codename}"
@@ -50,8 +57,7 @@ def staff_roles_check(*, by, user, roles: Iterable[Group] | None, changes: dict,
         raise StudioError(NOT_A_STUDIO_FLAG, field="is_superuser")
     if m2m.get("user_permissions"):
         raise StudioError(PERMISSIONS_BY_ROLE, field="user_permissions")
-    if user.pk and user.pk != by.pk and staff_is_owner(user) and not staff_is_owner(by):
-        raise StudioError(OWNERS_BY_OWNERS)
+    staff_owner_guard(by=by, user=user)
     if roles is None:
         return
     roles = set(roles)

@@ -22,14 +22,6 @@ from tests.studio.factories import ClientFactory, RoomFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def owner(studio_a):
-    browser = HttpClient(HTTP_HOST=STUDIO_A.host)
-    with schema_context(studio_a.schema_name):
-        browser.force_login(User.objects.get(email=STUDIO_A.owner_email))
-    return browser
-
-
 def room_form(**overrides) -> dict:
     form = {
         "name": "Booth",
@@ -66,13 +58,13 @@ def tiny_png() -> bytes:
     )
 
 
-def test_a_room_with_a_photo_is_saved_and_audited(owner, studio_a, tmp_path):
+def test_a_room_with_a_photo_is_saved_and_audited(owner_browser, studio_a, tmp_path):
     photo = SimpleUploadedFile("booth.png", tiny_png(), content_type="image/png")
     with override_settings(MEDIA_ROOT=str(tmp_path)):
         from tests.conftest import forget_media_root
 
         forget_media_root()
-        response = owner.post("/admin/studio/room/add/", room_form(photo=photo))
+        response = owner_browser.post("/admin/studio/room/add/", room_form(photo=photo))
     assert response.status_code == 302, response.content[:1500]
     with schema_context(studio_a.schema_name):
         room = Room.objects.get(name="Booth")
@@ -81,13 +73,13 @@ def test_a_room_with_a_photo_is_saved_and_audited(owner, studio_a, tmp_path):
         assert entry.user.email == STUDIO_A.owner_email
 
 
-def test_a_refusal_at_save_is_a_form_error_and_writes_nothing(owner, studio_a):
+def test_a_refusal_at_save_is_a_form_error_and_writes_nothing(owner_browser, studio_a):
     plan = Plan.objects.create(name="One room", slug="one-room", monthly_price=9, max_rooms=1)
     Studio.objects.filter(pk=studio_a.pk).update(plan=plan)
     with schema_context(studio_a.schema_name):
         RoomFactory(name="Live")
         audited = AuditEntry.objects.count()
-    response = owner.post("/admin/studio/room/add/", room_form(name="Second"))
+    response = owner_browser.post("/admin/studio/room/add/", room_form(name="Second"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "includes 1 rooms in use" in page
@@ -97,10 +89,10 @@ def test_a_refusal_at_save_is_a_form_error_and_writes_nothing(owner, studio_a):
         assert AuditEntry.objects.count() == audited
 
 
-def test_a_draft_invoice_with_lines_is_saved_by_the_draft_service(owner, studio_a):
+def test_a_draft_invoice_with_lines_is_saved_by_the_draft_service(owner_browser, studio_a):
     with schema_context(studio_a.schema_name):
         client = ClientFactory(name="Nova")
-    response = owner.post(
+    response = owner_browser.post(
         "/admin/studio/invoice/add/",
         {
             "client": client.pk,

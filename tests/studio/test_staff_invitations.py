@@ -23,14 +23,6 @@ pytestmark = pytest.mark.django_db
 LINK = re.compile(r"http://[^/]+(/admin/set-password/[^/]+/[^/]+/)")
 
 
-@pytest.fixture
-def owner_browser(studio_a):
-    browser = HttpClient(HTTP_HOST=STUDIO_A.host)
-    with schema_context(studio_a.schema_name):
-        browser.force_login(User.objects.get(email=STUDIO_A.owner_email))
-    return browser
-
-
 def invite_link(message) -> str:
     return LINK.search(message.body).group(1)
 
@@ -127,3 +119,19 @@ def test_an_owner_sends_a_reset_link_from_the_account_page(
     assert reset.to == ["eng@studio-a.example"] and "new password" in reset.subject
     with schema_context(studio_a.schema_name):
         assert AuditEntry.objects.filter(action="user.reset_link_sent").exists()
+
+
+def test_an_outsider_or_a_stranger_cannot_send_a_reset_link(studio_a, studio_b):
+    with schema_context(studio_a.schema_name):
+        engineer = staff_user("eng@studio-a.example", "Engineer")
+    with schema_context(studio_b.schema_name):
+        at_b = HttpClient(HTTP_HOST=STUDIO_B.host)
+        at_b.force_login(User.objects.get(email=STUDIO_B.owner_email))
+    outsider = HttpClient(HTTP_HOST=STUDIO_A.host)
+    outsider.cookies = at_b.cookies  # studio B's session presented to studio A
+    for browser in (outsider, HttpClient(HTTP_HOST=STUDIO_A.host)):
+        response = browser.post(f"/admin/auth/user/{engineer.pk}/reset-link/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert mail.outbox == []
+    with schema_context(studio_a.schema_name):
+        assert not AuditEntry.objects.filter(action="user.reset_link_sent").exists()
