@@ -80,6 +80,12 @@ SHARED_APPS = [
     "cms",
     "django_q",
     "import_export",
+    # Platform operators and CMS editors sign in here, in the public schema.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -87,6 +93,12 @@ TENANT_APPS = [
     "django.contrib.admin",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Staff live in each studio's schema, so their devices and sign-in records do too: the same
+    # e-mail at two studios is two accounts, two second factors and two lockout counters.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "studio",
     "portal",
 ]
@@ -115,11 +127,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this sign-in passed its second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "studio.middleware.StudioTimezoneMiddleware",
     "studio.middleware.StudioLocaleMiddleware",
     "studio.middleware.ReadOnlySubscriptionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -231,6 +248,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes counts every attempt before the model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "admin:login"
 # Both admins live at /admin/ on their own host; after signing in, that is where people go.
 LOGIN_REDIRECT_URL = "/admin/"
@@ -318,3 +340,16 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# ---------------------------------------------------------------------------------------------
+# Sign-in throttling (django-axes)
+# ---------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# Two-factor sign-in (django-otp)
+# ---------------------------------------------------------------------------------------------
+OTP_TOTP_ISSUER = PLATFORM_NAME
+
+# ---------------------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp)
+# ---------------------------------------------------------------------------------------------
