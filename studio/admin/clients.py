@@ -2,46 +2,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from studio.admin.base import AuditedModelAdmin, LargeTablePaginator
+from studio.admin.client_history import client_datasets_for
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
-from studio.models import Client, Session
+from studio.models import Client
 from studio.money import money_format
 from studio.resources import ClientResource
-from studio.selectors.clients import client_totals
+from studio.selectors.clients import client_ledger, client_totals
 from studio.selectors.settings import studio_settings_get
-
-
-class ClientSessionInline(TabularInline):
-    """The client's latest sessions, read-only (sessions are changed from their own page)."""
-
-    model = Session
-    fields = ["start", "room", "status", "price"]
-    readonly_fields = fields
-    ordering = ["-start"]
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name_plural = _("sessions (latest 20)")
-
-    def get_queryset(self, request):
-        ids = super().get_queryset(request).order_by("-start").values_list("pk", flat=True)[:20]
-        return super().get_queryset(request).filter(pk__in=list(ids)).select_related("room")
-
-    def get_fields(self, request, obj=None):
-        if request.user.has_perm("studio.view_money"):
-            return self.fields
-        return [f for f in self.fields if f != "price"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
 
 
 @admin.register(Client, site=studio_admin_site)
@@ -53,56 +26,48 @@ class ClientAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     paginator = LargeTablePaginator
-    inlines = [ClientSessionInline]
-    readonly_fields = ["totals", "booked_value", "no_show_count", "created_at"]
-    money_fields = ("booked_value",)
+    readonly_fields = ["no_show_count", "created_at"]
+    change_form_template = "studio/admin/client_change_form.html"
     fieldsets = [
         (None, {"fields": ["kind", "name", "artist_name", "tags"]}),
         (_("Contact"), {"fields": ["email", "phone", "address", "country"]}),
         (_("Billing"), {"fields": ["vat_number", "terms"]}),
-        (
-            _("History"),
-            {"fields": ["totals", "booked_value", "no_show_count", "notes", "created_at"]},
-        ),
+        (_("Notes"), {"fields": ["notes", "no_show_count", "created_at"]}),
     ]
+
+    def get_changeform_datasets(self, request):
+        # The history tabs belong to an existing client's page, not to the add form.
+        if getattr(request, "resolver_match", None) and "object_id" in (
+            request.resolver_match.kwargs or {}
+        ):
+            return client_datasets_for(request)
+        return []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        client = self.get_object(request, object_id)
+        if client is not None:
+            extra_context = {**(extra_context or {}), "memory": self._memory(request, client)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _memory(self, request, client: Client) -> dict:
+        """The summary above a client's form: their sessions and, for staff who see money,
+        what they were billed, paid and still owe."""
+        now = timezone.now()
+        totals = client_totals(client=client, now=now)
+        memory = {"totals": totals}
+        if self.can_see_money(request):
+            currency = studio_settings_get().currency
+            ledger = client_ledger(client=client, today=timezone.localdate(), currency=currency)
+            memory["ledger"] = ledger
+            memory["money"] = {
+                "booked": money_format(totals.booked_value, currency),
+                "invoiced": money_format(ledger.invoiced, currency),
+                "paid": money_format(ledger.paid, currency),
+                "balance": money_format(ledger.balance, currency),
+                "overdue": money_format(ledger.overdue, currency),
+            }
+        return memory
 
     @display(description=_("No-shows"), label={"0": "success"})
     def no_show_badge(self, obj: Client):
         return str(obj.no_show_count) if obj.no_show_count else "—"
-
-    @display(description=_("Totals"))
-    def totals(self, obj: Client):
-        if not obj.pk:
-            return "—"
-        totals = client_totals(client=obj, now=timezone.now())
-        parts = [
-            _("%(n)s sessions") % {"n": totals.sessions},
-            _("%(n)s completed") % {"n": totals.completed},
-            _("%(n)s cancelled") % {"n": totals.cancelled},
-            _("%(n)s no-shows") % {"n": totals.no_shows},
-        ]
-        last = (
-            timezone.localtime(totals.last_session).strftime("%d %b %Y")
-            if totals.last_session
-            else "—"
-        )
-        upcoming = (
-            timezone.localtime(totals.next_session).strftime("%d %b %Y %H:%M")
-            if totals.next_session
-            else "—"
-        )
-        return format_html(
-            "{}<br>{} {} · {} {}",
-            " · ".join(str(p) for p in parts),
-            _("Last:"),
-            last,
-            _("Next:"),
-            upcoming,
-        )
-
-    @display(description=_("Booked value"))
-    def booked_value(self, obj: Client):
-        if not obj.pk:
-            return "—"
-        totals = client_totals(client=obj, now=timezone.now())
-        return money_format(totals.booked_value, studio_settings_get().currency)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum
 
 from studio.models import Client, Session
 from studio.models.sessions import ACTIVE_STATUSES
@@ -62,3 +62,68 @@ def clients_by_email(emails) -> dict[str, Client]:
             ["\x1f".join(wanted)],
         )
     }
+
+
+@dataclass(frozen=True)
+class ClientLedger:
+    """What a client has been billed and owes, in the studio's currency at each invoice's
+    frozen rate (credit notes already taken off each invoice's balance)."""
+
+    currency: str
+    invoiced: Decimal  # lifetime value: issued invoices less their credit notes
+    paid: Decimal
+    balance: Decimal
+    overdue: Decimal
+    open_invoices: int
+    overdue_invoices: int
+    open_quotes: int
+    unsigned_contracts: int
+
+
+def client_ledger(*, client: Client, today, currency: str) -> ClientLedger:
+    """One aggregate over the client's invoices, one over quotes and contracts: three queries
+    whatever the client's history."""
+    from studio.models import Contract, Invoice, Quote
+    from studio.services.totals import round_money
+
+    def in_studio_currency(expression):
+        return ExpressionWrapper(
+            expression * F("exchange_rate"),
+            output_field=DecimalField(max_digits=24, decimal_places=10),
+        )
+
+    open_q = Q(status__in=Invoice.OPEN, balance__gt=0)
+    overdue_q = open_q & Q(due_date__lt=today)
+    row = (
+        Invoice.objects.filter(client=client)
+        .exclude(status__in=(Invoice.Status.DRAFT, Invoice.Status.VOID))
+        .aggregate(
+            invoiced_sum=Sum(in_studio_currency(F("total") - F("amount_credited"))),
+            paid_sum=Sum(in_studio_currency(F("amount_paid"))),
+            balance_sum=Sum(in_studio_currency(F("balance")), filter=open_q),
+            overdue_sum=Sum(in_studio_currency(F("balance")), filter=overdue_q),
+            open_invoices_sum=Count("pk", filter=open_q),
+            overdue_invoices_sum=Count("pk", filter=overdue_q),
+        )
+    )
+    open_quotes = Quote.objects.filter(
+        client=client, status__in=(Quote.Status.DRAFT, Quote.Status.SENT)
+    ).count()
+    unsigned = Contract.objects.filter(
+        client=client, status__in=(Contract.Status.DRAFT, Contract.Status.SENT)
+    ).count()
+
+    def money(value) -> Decimal:
+        return round_money(value or 0, currency)
+
+    return ClientLedger(
+        currency=currency,
+        invoiced=money(row["invoiced_sum"]),
+        paid=money(row["paid_sum"]),
+        balance=money(row["balance_sum"]),
+        overdue=money(row["overdue_sum"]),
+        open_invoices=row["open_invoices_sum"],
+        overdue_invoices=row["overdue_invoices_sum"],
+        open_quotes=open_quotes,
+        unsigned_contracts=unsigned,
+    )
