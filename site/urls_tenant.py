@@ -11,3 +11,7 @@ urlpatterns = [
     *media_urlpatterns(),
     path("", include("portal.urls")),
 ]
+
+# Refusals drawn as pages in the back office's look, saying why and where to go instead.
+handler403 = "studio.views.refusals.forbidden"
+handler404 = "studio.views.refusals.not_found"

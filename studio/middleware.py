@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpResponse
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from studio.money import locale_activate, locale_deactivate
 from studio.selectors.settings import studio_locale, studio_timezone
-from studio.services.readonly import read_only_message
 
 
 class StudioTimezoneMiddleware:
@@ -63,9 +61,7 @@ class ReadOnlySubscriptionMiddleware:
             and not request.path.startswith(self.ALWAYS_ALLOWED)
             and not request.path.endswith(self.PAYING)
         ):
-            return HttpResponse(
-                read_only_message(),
-                status=402,
-                content_type="text/plain; charset=utf-8",
-            )
+            from studio.views.refusals import read_only
+
+            return read_only(request)
         return self.get_response(request)
