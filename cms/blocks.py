@@ -10,6 +10,8 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.links import link_validator
+
 ICONS = [
     ("calendar", "Calendar"),
     ("sliders", "Mixing desk"),
@@ -33,7 +35,10 @@ class FeatureBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=80)
     text = blocks.TextBlock(max_length=400)
     link_url = blocks.CharBlock(
-        max_length=200, required=False, help_text="Optional: a page like /features/calendar/."
+        max_length=200,
+        required=False,
+        help_text="Optional: a page like /features/calendar/.",
+        validators=[link_validator],
     )
 
     class Meta:
@@ -56,9 +61,13 @@ class CallToActionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(required=False)
     button_label = blocks.CharBlock(max_length=40)
-    button_url = blocks.CharBlock(max_length=200, help_text="A path like /pricing/ or a full URL.")
+    button_url = blocks.CharBlock(
+        max_length=200,
+        help_text="A path like /pricing/ or a full URL.",
+        validators=[link_validator],
+    )
     secondary_label = blocks.CharBlock(max_length=40, required=False)
-    secondary_url = blocks.CharBlock(max_length=200, required=False)
+    secondary_url = blocks.CharBlock(max_length=200, required=False, validators=[link_validator])
 
     class Meta:
         icon = "pick"

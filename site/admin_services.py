@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -164,8 +165,10 @@ class ServiceSavesMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, object_id)
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+        if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied  # as Django's own history page answers
         entries = audit_entries(obj)
         context = {
             **self.admin_site.each_context(request),

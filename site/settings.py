@@ -130,6 +130,8 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this sign-in passed its second factor.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Pages of the admins and the CMS for accounts that have not passed their second factor.
+    "studio.two_factor_middleware.TwoFactorMiddleware",
     "studio.middleware.StudioTimezoneMiddleware",
     "studio.middleware.StudioLocaleMiddleware",
     "studio.middleware.ReadOnlySubscriptionMiddleware",
@@ -344,12 +346,114 @@ PASSWORD_HASHERS = [
 # ---------------------------------------------------------------------------------------------
 # Sign-in throttling (django-axes)
 # ---------------------------------------------------------------------------------------------
+# Every login form (both admins, the CMS) authenticates through axes. Its tables are in every
+# schema, so a studio's counters are its own. A login is locked after SIGN_IN_ACCOUNT_LIMIT
+# failures from anywhere; an address after SIGN_IN_ADDRESS_LIMIT failures on any logins (an
+# office shares one address). Both for SIGN_IN_LOCKOUT_MINUTES after the failure that reached
+# the limit; a success clears the account's count. Rules in studio/services/lockouts.py.
+AXES_HANDLER = "siteconf.throttling.ThrottlingHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that the address is then not limited: here it is, by its own larger limit
+# (siteconf.throttling), and a login's count spans every address and browser it came from.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "axes.W006"]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_ACCOUNT_LIMIT", 5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_LIMIT", 20)
+SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = "studio.services.lockouts.lockout_cool_off"
+AXES_RESET_ON_SUCCESS = True
+# Attempts refused during a lockout are not counted, so it ends when the page says it will
+# (an attacker who keeps trying does not keep the owner out for good).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "studio.services.lockouts.lockout_login"
+AXES_CLIENT_IP_CALLABLE = "studio.services.lockouts.client_address"
+AXES_LOCKOUT_CALLABLE = "siteconf.throttling.lockout_response"
+# The sign-in trail already records every sign-in; axes' own log of them would be a second one.
+AXES_DISABLE_ACCESS_LOG = True
+# Lockouts are shown and lifted in our own admins (studio/admin/lockouts.py), not Django's.
+AXES_ENABLE_ADMIN = False
+# How many reverse proxies stand in front of the site. 0: the client is REMOTE_ADDR and
+# X-Forwarded-For is ignored (anyone can send it). Set it only when that many proxies of
+# yours each append to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Axes logs each step of every attempt at INFO; its warnings (each failure, each lockout) stay.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
 # ---------------------------------------------------------------------------------------------
 # Two-factor sign-in (django-otp)
 # ---------------------------------------------------------------------------------------------
-OTP_TOTP_ISSUER = PLATFORM_NAME
+
+
+def _totp_issuer(device) -> str:
+    # The name authenticator apps list the account under: the studio's for its staff (one
+    # e-mail can be staff of two studios, with two secrets), the platform's for operators.
+    from studio.services.two_factor import totp_issuer
+
+    return totp_issuer(device)
+
+
+OTP_TOTP_ISSUER = _totp_issuer
+# Each failed code doubles the wait before the next one is checked (1 s, 2 s, 4 s...), on top
+# of django-axes counting it as a failed sign-in.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # ---------------------------------------------------------------------------------------------
 # Content-Security-Policy (django-csp)
 # ---------------------------------------------------------------------------------------------
+# Editors' e-mails are not sent to Gravatar, nor does the CMS ask wagtail.org for releases:
+# the policy lets pages load nothing from another origin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# One policy for every surface: no inline script runs unless the page gave it this response's
+# nonce, so a name a client typed cannot become code even where a template forgot to escape it.
+# CSP_REPORT_ONLY=1 sends the same policy as Content-Security-Policy-Report-Only, to watch what
+# a change would block on a live site before enforcing it.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE  # noqa: E402
+
+_csp_policy = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Unfold, Wagtail and FullCalendar draw with style="" attributes and injected <style>
+        # tags (theme colours, progress widths, event boxes). CSS cannot run script, so styles
+        # stay open to inline: closing them would mean rewriting those libraries.
+        "style-src": [SELF, UNSAFE_INLINE],
+        # data: for the small SVGs Wagtail's stylesheet carries inline, blob: for the preview
+        # of an image chosen for upload.
+        "img-src": [SELF, "data:", "blob:"],
+        # FullCalendar carries its arrow icons as a data: font.
+        "font-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # The sign-up, the demo and the sign-in finder send the visitor on to the studio's own
+        # sub-domain, and a form's redirect counts as its action.
+        "form-action": [SELF, f"*.{PLATFORM_DOMAIN}:*"],
+        "frame-ancestors": [NONE],
+    }
+}
+if env_bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
+else:
+    CONTENT_SECURITY_POLICY = _csp_policy
+
+# Added to (or replacing) the policy above on paths starting with the prefix (siteconf/csp.py).
+CONTENT_SECURITY_POLICY_BY_PATH = {
+    # Both admins (Unfold) run on Alpine.js, which evaluates its x-data / x-on attributes with
+    # Function(); Unfold 0.110 ships no build of Alpine for CSP. Scripts still come only from
+    # 'self' or with the nonce: 'unsafe-eval' lets the admin's own code evaluate strings, it lets
+    # no injected <script> or onerror= run.
+    "/admin/": {"update": {"script-src": [UNSAFE_EVAL]}},
+    # Wagtail 8's editor still writes inline scripts (page explorer, inline panels, date
+    # pickers) and its preview frames the page inside the editor; it needs no eval. Only CMS
+    # editors, signed in on the platform domain with their second factor, see these pages.
+    "/cms/": {
+        "replace": {
+            "script-src": [SELF, UNSAFE_INLINE],
+            "frame-ancestors": [SELF],
+        }
+    },
+}
+# django-csp's middleware with those per-path additions.
+MIDDLEWARE[MIDDLEWARE.index("csp.middleware.CSPMiddleware")] = "siteconf.csp.PathPolicyMiddleware"

@@ -32,7 +32,8 @@ _UNFOLD_COMMON = {
         },
     },
     "ENVIRONMENT": "siteconf.tenancy.admin_ui.environment_badge",
-    "LOGIN": {"form": "siteconf.tenancy.admin_ui.EmailAuthenticationForm"},
+    # E-mail, password and the two-factor code (for accounts that have it), in one form.
+    "LOGIN": {"form": "studio.views.two_factor_forms.TwoFactorLoginForm"},
     "STYLES": [lambda request: static("siteconf/admin.css")],
 }
 
@@ -49,6 +50,9 @@ UNFOLD = {
         "navigation": "studio.admin.navigation.sidebar",
     },
     "COMMAND": {"search_models": ["studio.client", "studio.session", "studio.room"]},
+    "ACCOUNT": {
+        "navigation": [{"title": _("Two-factor sign-in"), "link": reverse_lazy("admin:two_factor")}]
+    },
 }
 
 
@@ -61,6 +65,14 @@ def unfold_platform(platform_name: str) -> dict:
         "SITE_SUBHEADER": _("Platform administration"),
         "DASHBOARD_CALLBACK": "siteconf.tenancy.admin_dashboard.dashboard_callback",
         "SITE_URL": "/",
+        "ACCOUNT": {
+            "navigation": [
+                {
+                    "title": _("Two-factor sign-in"),
+                    "link": reverse_lazy("platform_admin:two_factor"),
+                }
+            ]
+        },
         "SIDEBAR": {
             "show_search": True,
             "show_all_applications": False,
@@ -97,6 +109,14 @@ def unfold_platform(platform_name: str) -> dict:
                             "title": _("Groups"),
                             "icon": "group",
                             "link": reverse_lazy("platform_admin:auth_group_changelist"),
+                        },
+                        {
+                            "title": _("Locked sign-ins"),
+                            "icon": "lock_person",
+                            "link": reverse_lazy("platform_admin:axes_accessattempt_changelist"),
+                            "permission": lambda request: request.user.has_perm(
+                                "axes.view_accessattempt"
+                            ),
                         },
                     ],
                 },

@@ -34,6 +34,16 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
     sign_in_failure_record(login=credentials.get("username", ""), request=request)
 
 
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    # Axes says it again for every attempt refused while the lockout lasts; the trail wants
+    # the moment it began (siteconf.throttling marks the repeats).
+    if request is not None and getattr(request, "lockout_already_known", False):
+        return
+    from studio.services.lockouts import lockout_record
+
+    lockout_record(login=username or "", address=ip_address or "")
+
+
 class StudioConfig(AppConfig):
     name = "studio"
     verbose_name = "Studio"
@@ -46,3 +56,6 @@ class StudioConfig(AppConfig):
         user_logged_in.connect(_signed_in, dispatch_uid="studio_signed_in")
         user_logged_out.connect(_signed_out, dispatch_uid="studio_signed_out")
         user_login_failed.connect(_sign_in_failed, dispatch_uid="studio_sign_in_failed")
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(_locked_out, dispatch_uid="studio_locked_out")

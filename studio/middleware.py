@@ -46,7 +46,7 @@ class ReadOnlySubscriptionMiddleware:
     still work, so the owner can reach the data and the renewal."""
 
     SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-    ALWAYS_ALLOWED = ("/admin/login/", "/admin/logout/")
+    ALWAYS_ALLOWED = ("/admin/login/", "/admin/logout/", "/admin/two-factor/")
     # Money the studio is owed can still be recorded: the services allow payments too.
     PAYING = ("/payment/", "/deposit/")
 

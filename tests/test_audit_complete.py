@@ -31,7 +31,7 @@ from studio.models import (
 from studio.services import contracts, invoices, quotes
 from studio.services.sessions import session_create
 from studio.services.staff import staff_create
-from tests.conftest import STUDIO_A
+from tests.conftest import STUDIO_A, sign_in_verified
 from tests.studio.factories import ClientFactory, EngineerFactory, EquipmentFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -217,8 +217,7 @@ def test_a_change_on_a_studio_page_is_audited(label, studio_a):
 def test_a_change_on_a_platform_page_is_audited(label, db):
     make, field, value = PLATFORM_PAGES[label]
     operator = User.objects.create_superuser("op@platform.example", "op@platform.example", "pw")
-    browser = HttpClient(HTTP_HOST="localhost")
-    browser.force_login(operator)
+    browser = sign_in_verified(HttpClient(HTTP_HOST="localhost"), operator)
     obj = make()
     change_through_the_page(browser, obj, field, value)
     entry = PlatformAuditEntry.objects.get(

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.links import link_validator
 
 
 class HomePage(Page):
@@ -18,9 +19,9 @@ class HomePage(Page):
     hero_title = models.CharField(max_length=160)
     hero_text = models.TextField(blank=True)
     primary_button_label = models.CharField(max_length=40, blank=True)
-    primary_button_url = models.CharField(max_length=200, blank=True)
+    primary_button_url = models.CharField(max_length=200, blank=True, validators=[link_validator])
     secondary_button_label = models.CharField(max_length=40, blank=True)
-    secondary_button_url = models.CharField(max_length=200, blank=True)
+    secondary_button_url = models.CharField(max_length=200, blank=True, validators=[link_validator])
     hero_note = models.CharField(
         max_length=120,
         blank=True,

@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from cms.links import link_validator
+
 
 class Testimonial(index.Indexed, models.Model):
     quote = models.TextField(max_length=600)
@@ -86,7 +88,11 @@ class FooterColumn(models.TextChoices):
 
 class FooterLink(models.Model):
     label = models.CharField(max_length=60)
-    url = models.CharField(max_length=200, help_text="A path like /pricing/ or a full URL.")
+    url = models.CharField(
+        max_length=200,
+        help_text="A path like /pricing/ or a full URL.",
+        validators=[link_validator],
+    )
     column = models.CharField(max_length=20, choices=FooterColumn.choices)
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Lower comes first in its column."

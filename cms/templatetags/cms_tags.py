@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.db import connection
 
+from cms.links import link_safe
 from cms.selectors import footer_columns
 
 register = template.Library()
@@ -18,6 +19,12 @@ NAV_LINKS = (
     ("Blog", "/blog/"),
     ("Contact", "/contact/"),
 )
+
+
+@register.filter
+def safe_link(value):
+    """An editor's link address, or "" when it is not one a browser should follow."""
+    return link_safe(value)
 
 
 @register.inclusion_tag("cms/tags/footer_links.html")

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_q.models import Failure, Schedule, Success
 from unfold.admin import ModelAdmin
-from unfold.decorators import display
+from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from unfold.sites import UnfoldAdminSite
 
@@ -20,6 +20,7 @@ from siteconf.admin_services import ServiceSavesMixin, model_values
 from siteconf.tenancy.models import Domain, Plan, Studio
 from siteconf.tenancy.services.provisioning import studio_provision
 from siteconf.tenancy.services.studios import studio_update
+from studio.views.two_factor import studio_owner_reset_page, two_factor_urls
 
 
 class PlatformAdminSite(UnfoldAdminSite):
@@ -27,6 +28,9 @@ class PlatformAdminSite(UnfoldAdminSite):
     site_header = site_title = "Recording Studio Manager"
     index_title = _("Platform")
     index_template = "tenancy/admin/index.html"
+
+    def get_urls(self):
+        return [*two_factor_urls(self), *super().get_urls()]
 
 
 platform_admin_site = PlatformAdminSite(name="platform_admin")
@@ -86,6 +90,13 @@ class StudioAdmin(ServiceSavesMixin, ModelAdmin):
         "provision_seconds",
     ]
     inlines = [DomainInline]
+    actions_detail = ["reset_owner_two_factor"]
+
+    @action(description=_("Reset the owner's two-factor sign-in"), url_path="reset-two-factor")
+    def reset_owner_two_factor(self, request, object_id):
+        # The service refuses anyone but an operator; the page only asks to confirm.
+        studio = self.get_object(request, object_id)
+        return studio_owner_reset_page(request, modeladmin=self, studio=studio)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -259,3 +270,6 @@ class FailedTaskAdmin(SuccessfulTaskAdmin):
 class ScheduleAdmin(ModelAdmin):
     list_display = ["name", "func", "schedule_type", "next_run"]
     search_fields = ["name", "func"]
+
+
+from siteconf.tenancy import admin_lockouts  # noqa: E402, F401  (registers Locked sign-ins)

@@ -17,6 +17,7 @@ from siteconf.tenancy.services.provisioning import (
     studio_domain_for,
 )
 from siteconf.tenancy.services.signup import SLUG_TAKEN_HINT, studio_sign_up
+from studio.services.lockouts import client_address
 
 
 class SignUpForm(forms.Form):
@@ -53,7 +54,7 @@ def signup(request):
                 password=data["owner_password"],
                 plan_slug=data["plan"],
                 accepted_terms=data["accepted_terms"],
-                address=request.META.get("REMOTE_ADDR", ""),
+                address=client_address(request),
                 honeypot=data["website"],
             )
         except ProvisioningError as exc:

@@ -7,6 +7,7 @@ from studio.admin import (  # noqa: F401  (each module registers its models)
     credit_notes,
     equipment,
     invoices,
+    lockouts,
     mail,
     payments,
     quotes,

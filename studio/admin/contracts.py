@@ -17,6 +17,7 @@ from studio.admin.site import studio_admin_site
 from studio.models import Contract, ContractTemplate
 from studio.services import contracts
 from studio.services.errors import StudioError
+from studio.services.lockouts import client_address
 
 STATUS_COLOURS = {"draft": "info", "sent": "warning", "signed": "success", "void": "danger"}
 
@@ -219,7 +220,7 @@ class ContractAdmin(ServiceModelAdmin):
                 contract=contract,
                 name=data["name"],
                 by=request.user,
-                ip=request.META.get("REMOTE_ADDR", ""),
+                ip=client_address(request),
             ),
         )
 

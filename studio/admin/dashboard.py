@@ -4,10 +4,20 @@ import json
 
 from django.utils import timezone
 
+from studio.money import money_format
 from studio.selectors import dashboard, receivables
 from studio.selectors.onboarding import onboarding_checklist
 from studio.selectors.overview import staff_overview
 from studio.selectors.settings import studio_settings_get
+from studio.selectors.today import (
+    DESK,
+    ENGINEER,
+    MONEY,
+    desk_day,
+    engineer_day,
+    money_day,
+    today_view_for,
+)
 
 # Booked and invoiced side by side with a legend (Unfold's default draws bars over each other).
 CHART_OPTIONS = {
@@ -35,15 +45,52 @@ TODAY_ROWS = 12
 
 
 def dashboard_callback(request, context: dict) -> dict:
+    """Today, for the kind of work the person does (studio/selectors/today.py)."""
     today = timezone.localdate()
+    view = today_view_for(request.user)
+    context.update(today=today, today_view=view, studio=request.tenant)
+    if view == ENGINEER:
+        context["day"] = engineer_day(user=request.user, today=today)
+        return context
+    if view == DESK:
+        context["desk"] = desk_day(today=today)
+        context["can_see_money"] = request.user.has_perm("studio.view_money")
+        return context
+    if view == MONEY:
+        return _money_today(context, today=today)
+    return _studio_today(request, context, today=today)
+
+
+def _money_today(context: dict, *, today) -> dict:
+    currency = studio_settings_get().currency
+    day = money_day(today=today)
+    context.update(
+        money=day,
+        receivables=receivables.outstanding_summary(),
+        currency=currency,
+        overdue=[
+            (
+                invoice,
+                money_format(invoice.balance, invoice.currency),
+                (today - invoice.due_date).days,
+            )
+            for invoice in day.overdue
+        ],
+        drafts=[(invoice, money_format(invoice.total, invoice.currency)) for invoice in day.drafts],
+        payments=[(p, money_format(p.amount, p.currency)) for p in day.payments],
+        quotes_waiting=[(q, money_format(q.total, q.currency)) for q in day.quotes_waiting],
+        received=[money_format(amount, code) for code, amount in day.received_this_month],
+    )
+    return context
+
+
+def _studio_today(request, context: dict, *, today) -> dict:
     can_see_money = request.user.has_perm("studio.view_money")
     settings = studio_settings_get()
     if not settings.onboarding_done and request.user.has_perm("studio.change_studiosettings"):
         context["onboarding"] = onboarding_checklist(settings)
     context.update(
-        studio=request.tenant,
         staff=staff_overview(),
-        today=today,
         sessions_today=dashboard.sessions_today(today=today, limit=TODAY_ROWS),
         sessions_today_total=dashboard.sessions_today_count(today=today),
         week=dashboard.week_summary(today=today),

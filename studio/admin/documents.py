@@ -18,6 +18,7 @@ from studio.models import StoredPdf
 from studio.models.billing import Line
 from studio.money import money_format
 from studio.selectors.documents import totals_rows
+from studio.selectors.settings import studio_settings_get
 from studio.services.documents import document_totals, exchange_rate_check
 from studio.services.errors import StudioError
 
@@ -96,6 +97,15 @@ class FrozenAfterDraftMixin(ServiceSavesMixin):
         if obj is not None and obj.status != "draft":
             return False
         return super().has_change_permission(request, obj)
+
+    # The studio's settings field with the notes a new document starts with.
+    default_notes_setting = ""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if self.default_notes_setting:
+            initial.setdefault("notes", getattr(studio_settings_get(), self.default_notes_setting))
+        return initial
 
     # The draft service of the document: create(by=, lines=, **header) and
     # update(<document>=, by=, lines=, **header). Set by each document's admin.

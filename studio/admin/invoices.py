@@ -171,6 +171,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
             obj is None or obj.status == Invoice.Status.DRAFT
         )
 
+    default_notes_setting = "invoice_notes"
     draft_create = staticmethod(invoices.invoice_create)
     draft_update = staticmethod(invoices.invoice_draft_update)
     draft_argument = "invoice"

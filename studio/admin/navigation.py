@@ -97,6 +97,12 @@ def sidebar(request) -> list[dict]:
                 _item(
                     _("Roles"), "shield_person", "admin:auth_group_changelist", "auth.view_group"
                 ),
+                _item(
+                    _("Locked sign-ins"),
+                    "lock_person",
+                    "admin:axes_accessattempt_changelist",
+                    "axes.view_accessattempt",
+                ),
             ],
         },
         {

@@ -93,6 +93,7 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
             obj is None or obj.status == Quote.Status.DRAFT
         )
 
+    default_notes_setting = "quote_notes"
     draft_create = staticmethod(quotes.quote_create)
     draft_update = staticmethod(quotes.quote_draft_update)
     draft_argument = "quote"

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateTimeFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
@@ -156,7 +158,15 @@ class SessionAdmin(
 ):
     resource_classes = [SessionResource]
     form = SessionForm
-    list_display = ["when", "room", "client", "crew", "status_badge", "price", "gear_warning"]
+    list_display = [
+        "when",
+        "room",
+        "client",
+        "crew",
+        "status_badge",
+        "price",
+        "gear_warning",
+    ]
     list_filter = [
         WhenFilter,
         ("start", RangeDateTimeFilter),
@@ -182,7 +192,8 @@ class SessionAdmin(
         "overtime_minutes",
         "gear_alert",
     ]
-    actions_row = ["confirm_row", "check_in_row", "check_out_row", "cancel_row", "no_show_row"]
+    # A row offers only the steps its session can take (the next_steps column); Unfold's row
+    # menu would offer every step on every row.
     actions_detail = [
         "confirm_row",
         "check_in_row",
@@ -310,23 +321,84 @@ class SessionAdmin(
             )
         return redirect(back)
 
-    @action(description=_("Confirm"), url_path="confirm", permissions=["change"])
+    # --- which steps are offered ---------------------------------------------------------------
+
+    def _steps_offered(self, request, object_id) -> list[str]:
+        """The steps of this session the person may take now (read once per page)."""
+        if not self.has_change_permission(request):
+            return []
+        cache = request.__dict__.setdefault("_session_steps", {})
+        if object_id not in cache:
+            session = Session.objects.filter(pk=object_id).only("status", "start").first()
+            cache[object_id] = session_lifecycle.session_steps(session=session) if session else []
+        return cache[object_id]
+
+    def has_confirm_step_permission(self, request, object_id=None):
+        return "confirm" in self._steps_offered(request, object_id)
+
+    def has_check_in_step_permission(self, request, object_id=None):
+        return "check_in" in self._steps_offered(request, object_id)
+
+    def has_check_out_step_permission(self, request, object_id=None):
+        return "check_out" in self._steps_offered(request, object_id)
+
+    def has_cancel_step_permission(self, request, object_id=None):
+        return "cancel" in self._steps_offered(request, object_id)
+
+    def has_no_show_step_permission(self, request, object_id=None):
+        return "no_show" in self._steps_offered(request, object_id)
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if not self.has_change_permission(request):
+            return columns
+        back = request.get_full_path()
+        today = timezone.localdate()
+
+        @display(description=_("Next"))
+        def next_steps(obj: Session):
+            """The steps this session usually takes next, as links (the request is the list's:
+            a ModelAdmin is shared by every request, so it is not kept on self)."""
+            # The one step a row usually waits for: a request is confirmed, a session of today
+            # checked in, one in progress checked out (the others are on its page).
+            steps = [
+                step
+                for step in session_lifecycle.session_steps(session=obj)
+                if step in ("confirm", "check_out")
+                or (step == "check_in" and timezone.localtime(obj.start).date() <= today)
+            ][:1]
+            return format_html_join(
+                " · ",
+                '<a class="text-primary-600 font-medium whitespace-nowrap" href="{}?{}">{}</a>',
+                (
+                    (
+                        reverse(f"admin:studio_session_{step}_row", args=[obj.pk]),
+                        urlencode({"next": back}),
+                        LIFECYCLE[step][1],
+                    )
+                    for step in steps
+                ),
+            )
+
+        return [*columns, next_steps]
+
+    @action(description=_("Confirm"), url_path="confirm", permissions=["confirm_step"])
     def confirm_row(self, request, object_id):
         return self._lifecycle(request, object_id, "confirm")
 
-    @action(description=_("Check in"), url_path="check-in", permissions=["change"])
+    @action(description=_("Check in"), url_path="check-in", permissions=["check_in_step"])
     def check_in_row(self, request, object_id):
         return self._lifecycle(request, object_id, "check_in")
 
-    @action(description=_("Check out"), url_path="check-out", permissions=["change"])
+    @action(description=_("Check out"), url_path="check-out", permissions=["check_out_step"])
     def check_out_row(self, request, object_id):
         return self._lifecycle(request, object_id, "check_out")
 
-    @action(description=_("Cancel session"), url_path="cancel", permissions=["change"])
+    @action(description=_("Cancel session"), url_path="cancel", permissions=["cancel_step"])
     def cancel_row(self, request, object_id):
         return self._lifecycle(request, object_id, "cancel")
 
-    @action(description=_("Mark as no-show"), url_path="no-show", permissions=["change"])
+    @action(description=_("Mark as no-show"), url_path="no-show", permissions=["no_show_step"])
     def no_show_row(self, request, object_id):
         return self._lifecycle(request, object_id, "no_show")
 

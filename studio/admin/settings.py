@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from studio.admin.base import AuditedModelAdmin, model_values
@@ -9,38 +12,87 @@ from studio.admin.site import studio_admin_site
 from studio.models import CancellationTier, OpeningHours, StudioSettings
 from studio.selectors.settings import studio_settings_get
 from studio.services.settings import studio_settings_update
+from studio.services.staff import staff_is_owner
 
 
 class OpeningHoursInline(TabularInline):
     model = OpeningHours
     extra = 0
+    tab = True
 
 
 class CancellationTierInline(TabularInline):
     model = CancellationTier
     extra = 0
+    tab = True
+    verbose_name_plural = _("cancellation refunds")
 
 
 @admin.register(StudioSettings, site=studio_admin_site)
 class StudioSettingsAdmin(AuditedModelAdmin):
     inlines = [OpeningHoursInline, CancellationTierInline]
+    # Tabs, in the order a new studio fills them: who it is, what its invoices say, how it books.
     fieldsets = [
         (
-            "Studio",
+            _("Studio"),
             {
+                "classes": ["tab"],
                 "fields": [
                     "legal_name",
                     "address",
+                    "email",
+                    "phone",
                     "timezone",
                     "currency",
                     "default_tax_rate",
                     "locale",
-                ]
+                ],
             },
         ),
         (
-            "Booking rules",
+            _("Invoices and quotes"),
             {
+                "classes": ["tab"],
+                "fields": [
+                    "logo",
+                    ("vat_number", "company_number"),
+                    "account_holder",
+                    ("iban", "bic"),
+                    ("sort_code", "account_number"),
+                    "payment_details",
+                    ("payment_terms_days", "quote_valid_days"),
+                    "reminder_days",
+                    "invoice_notes",
+                    "quote_notes",
+                ],
+                "description": _(
+                    "Printed on every invoice, quote, credit note and receipt, and in the "
+                    "e-mails that send them. Give an IBAN, a UK sort code and account number, or "
+                    "both."
+                ),
+            },
+        ),
+        (
+            _("Numbering"),
+            {
+                "classes": ["tab"],
+                "fields": [
+                    "invoice_number_format",
+                    "quote_number_format",
+                    "credit_note_number_format",
+                    "receipt_number_format",
+                ],
+                "description": _(
+                    "Numbers run without gaps and restart at 1 each year. {year} is the year of "
+                    "issue; {number:04} pads the number to four digits (INV-{year}-{number:04} "
+                    "gives INV-2026-0042). A change applies to documents issued from then on."
+                ),
+            },
+        ),
+        (
+            _("Booking rules"),
+            {
+                "classes": ["tab"],
                 "fields": [
                     "slot_minutes",
                     "min_booking_minutes",
@@ -48,10 +100,24 @@ class StudioSettingsAdmin(AuditedModelAdmin):
                     "default_buffer_minutes",
                     "deposit_percent",
                     "approval_required",
-                ]
+                ],
             },
         ),
+        (_("Sign-in"), {"classes": ["tab"], "fields": ["two_factor_required"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and field is not None:
+            field.widget.attrs["rows"] = 3  # addresses and notes are a few lines
+        return field
+
+    def get_readonly_fields(self, request, obj=None):
+        # Whether two factors are required is the owners' call (the service refuses others).
+        fields = list(super().get_readonly_fields(request, obj))
+        if not staff_is_owner(request.user):
+            fields.append("two_factor_required")
+        return fields
 
     def save_record(self, request, obj, form, change):
         return studio_settings_update(
@@ -59,7 +125,9 @@ class StudioSettingsAdmin(AuditedModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        # One settings row per studio: the list is its form.
+        # One settings row per studio: the list is its form (for those who may open it).
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         return redirect("admin:studio_studiosettings_change", studio_settings_get().pk)
 
     def has_add_permission(self, request):

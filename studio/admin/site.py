@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
 from studio.views import accounts, calendar, imports, onboarding, receivables, totals
+from studio.views.two_factor import two_factor_urls
 
 
 class StudioAdminSite(UnfoldAdminSite):
@@ -103,6 +104,7 @@ class StudioAdminSite(UnfoldAdminSite):
                 self.admin_view(calendar.calendar_move),
                 name="calendar_move",
             ),
+            *two_factor_urls(self),
             *super().get_urls(),
         ]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from studio.admin import actions as ui
 from studio.admin.base import AuditedModelAdmin, ServiceSavesMixin, m2m_values, model_values
@@ -24,8 +25,10 @@ from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Engineer
 from studio.resources import EngineerResource
+from studio.roles import studio_permissions
 from studio.services.staff import staff_password_set, staff_update
 from studio.services.staff_links import staff_invite, staff_reset_link_send
+from studio.services.two_factor import two_factor_is_on, two_factor_reset
 
 # Who is setting a password on the password page (Django's view builds the form itself).
 _SETTING_PASSWORD: ContextVar = ContextVar("setting_password", default=None)
@@ -50,6 +53,13 @@ class StaffInviteForm(forms.ModelForm):
         model = User
         fields = ["email", "first_name", "last_name", "groups"]
         labels = {"email": _("E-mail (their login)"), "groups": _("Roles")}
+        help_texts = {
+            "email": _(
+                "They get an e-mail with a link to choose their own password; the link works "
+                "once, for three days."
+            ),
+            "groups": _("What they may see and do. Only an owner gives roles."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,8 +74,22 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = StaffInviteForm
     add_fieldsets = [(None, {"fields": ["email", "first_name", "last_name", "groups"]})]
+    # Django's user add page says "after you've created a user, you'll be able to edit more
+    # user options", which is not what an invitation is: the plain form instead.
+    add_form_template = "admin/change_form.html"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            # A handful of roles: tick boxes read better than a two-list picker, and without
+            # the add/change-role links beside them (roles are edited under Staff → Roles).
+            kwargs["widget"] = UnfoldAdminCheckboxSelectMultipleWidget
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     change_password_form = StaffPasswordForm
-    actions_detail = ["send_reset_link"]
+    actions_detail = ["send_reset_link", "reset_two_factor"]
+    # A line above the list pointing to one's own two-factor page.
+    list_before_template = "two_factor/staff_list_note.html"
 
     # The all-permissions flag and one-by-one permissions are not studio tools: access is the
     # account's roles, which only an owner changes (the staff service checks).
@@ -124,6 +148,35 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
             permission="send_reset_link",
         )
 
+    def has_reset_two_factor_permission(self, request, object_id=None):
+        # Shown to those who may change accounts; the service lets owners only.
+        return request.user.has_perm("auth.change_user") and str(object_id) != str(request.user.pk)
+
+    @action(
+        description=_("Reset two-factor sign-in"),
+        url_path="reset-two-factor",
+        permissions=["reset_two_factor"],
+    )
+    def reset_two_factor(self, request, object_id):
+        user = get_object_or_404(User, pk=object_id)
+        return ui.action_page(
+            self,
+            request,
+            user,
+            verb=_("Reset two-factor sign-in"),
+            summary=[
+                _(
+                    "%(name)s's authenticator app and backup codes stop working; they set up "
+                    "a new app at their next sign-in (or sign in with their password alone if "
+                    "the studio does not require two factors)."
+                )
+                % {"name": user.get_full_name() or user.get_username()}
+            ],
+            warning=_("For a lost phone: make sure it is them who asked."),
+            run=lambda data: two_factor_reset(user=user, by=request.user),
+            permission="reset_two_factor",
+        )
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and obj.pk != request.user.pk and "password" in form.base_fields:
@@ -146,7 +199,15 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
         finally:
             _SETTING_PASSWORD.reset(token)
 
-    list_display = ["username", "full_name", "email", "roles", "active_badge", "last_login"]
+    list_display = [
+        "username",
+        "full_name",
+        "email",
+        "roles",
+        "active_badge",
+        "two_factor_badge",
+        "last_login",
+    ]
     list_filter = ["is_active", "groups"]
     search_fields = ["username", "email", "first_name", "last_name"]
 
@@ -159,10 +220,12 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
 
     @display(description=_("Roles"))
     def roles(self, obj: User) -> str:
-        names = [group.name for group in obj.groups.all()]
-        if obj.is_superuser:
-            names.insert(0, _("Owner (all permissions)"))
-        return ", ".join(str(name) for name in names) or "—"
+        return ", ".join(group.name for group in obj.groups.all()) or "—"
+
+    @display(description=_("Two-factor"), label={True: "success", False: "warning"})
+    def two_factor_badge(self, obj: User):
+        on = two_factor_is_on(obj)
+        return on, _("On") if on else _("Off")
 
     @display(description=_("Active"), label={True: "success", False: "danger"})
     def active_badge(self, obj: User):
@@ -171,7 +234,12 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
 
 @admin.register(Group, site=studio_admin_site)
 class RoleAdmin(ServiceSavesMixin, BaseGroupAdmin, ModelAdmin):
-    pass
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            # The schema also lists the platform's and the CMS's permissions: a role is made of
+            # the studio's only (an owner holds those, and nothing else can be handed out).
+            kwargs["queryset"] = studio_permissions()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Engineer, site=studio_admin_site)

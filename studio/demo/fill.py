@@ -33,6 +33,7 @@ from studio.demo.money import money_fill
 from studio.demo.sessions import SessionCalendar
 from studio.demo.studio import rooms_fill, settings_fill, staff_fill
 from studio.models import Client, Engineer, Equipment, Invoice, MaintenanceEntry, Room, Session
+from studio.roles import OWNER_ROLE
 
 
 def _add_months(day: date, months: int) -> date:
@@ -88,7 +89,7 @@ def demo_fill(
     User = get_user_model()
 
     with transaction.atomic():
-        owner = User.objects.filter(is_superuser=True).order_by("pk").first()
+        owner = User.objects.filter(groups__name=OWNER_ROLE).order_by("pk").first()
         settings_fill(rng, locale, studio_name)
         rooms = rooms_fill(rng, locale)
         engineers = staff_fill(rng, locale, domain)

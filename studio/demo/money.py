@@ -16,11 +16,19 @@ from studio.selectors.settings import studio_settings_get
 from studio.services import contracts, credit_notes, invoices, payments, quotes
 from studio.services.reminders import invoices_overdue_process
 
-PAYMENT_DETAILS = {
-    "US": "Brooklyn Community Bank · ABA 021000089 · Account 4471 2290 15",
-    "GB": "Starling Bank · Sort code 60-83-71 · Account 29 41 77 08",
-    "FR": "Crédit Coopératif · IBAN FR76 4255 9100 0008 0123 4567 890 · BIC CCOPFRPP",
+# Bank accounts with valid check digits (the banks' published examples), so the settings'
+# validation accepts them when the demo owner saves their settings.
+BANK = {
+    "US": {"payment_details": "Brooklyn Community Bank · ABA 021000089 · Account 4471 2290 15"},
+    "GB": {
+        "iban": "GB29NWBK60161331926819",
+        "bic": "NWBKGB2L",
+        "sort_code": "601613",
+        "account_number": "31926819",
+    },
+    "FR": {"iban": "FR7630006000011234567890189", "bic": "BNPAFRPP"},
 }
+COMPANY_NUMBER = {"US": "", "GB": "09876543", "FR": "SIRET 852 419 637 00018"}
 VAT = {"US": "EIN 84-2931770", "GB": "GB 284 7719 06", "FR": "FR 61 852 419 637"}
 FOREIGN = {
     "USD": ("EUR", Decimal("1.08")),
@@ -83,7 +91,11 @@ def money_fill(
         locale.country
     ]
     settings.vat_number = VAT[locale.country]
-    settings.payment_details = PAYMENT_DETAILS[locale.country]
+    settings.company_number = COMPANY_NUMBER[locale.country]
+    settings.account_holder = settings.legal_name
+    for name, value in BANK[locale.country].items():
+        setattr(settings, name, value)
+    settings.invoice_notes = "Thank you for recording with us."
     settings.save()
 
     # Premium microphones are hired out per session.

@@ -12,6 +12,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from studio.imports.values import LOCALE_CHOICES
+from studio.models.banking import (
+    compact,
+    iban_grouped,
+    sort_code_grouped,
+    validate_account_number,
+    validate_bic,
+    validate_iban,
+    validate_logo,
+    validate_sort_code,
+)
 
 # The time zone and the locale are read on most requests, so studio/selectors/settings.py keeps
 # them in the cache (whose keys are per studio schema); saving the settings drops them.
@@ -94,6 +104,15 @@ class StudioSettings(models.Model):
         _("deposit (%)"), max_digits=5, decimal_places=2, default=30, validators=PERCENT
     )
     approval_required = models.BooleanField(_("online bookings need approval"), default=False)
+    two_factor_required = models.BooleanField(
+        _("two-factor sign-in required for all staff"),
+        default=False,
+        help_text=_(
+            "Everyone signs in with a code from an authenticator app as well as their "
+            "password; staff without one set it up at their next sign-in. Only an owner "
+            "changes this."
+        ),
+    )
     locale = models.CharField(
         _("dates and numbers"),
         max_length=5,
@@ -109,9 +128,42 @@ class StudioSettings(models.Model):
     email = models.EmailField(_("e-mail for clients"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     vat_number = models.CharField(_("VAT / tax number"), max_length=40, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
+    company_number = models.CharField(
+        _("company number"), max_length=40, blank=True, help_text=_("Companies House, SIRET, HRB…")
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="branding/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG or JPEG under 2 MB, printed at the top of documents."),
+    )
+    # How clients pay: printed in the "Payment details" block of invoices and in their e-mails.
+    account_holder = models.CharField(
+        _("account holder"), max_length=140, blank=True, help_text=_("The name on the account.")
+    )
+    iban = models.CharField(_("IBAN"), max_length=42, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC / SWIFT"), max_length=14, blank=True, validators=[validate_bic])
+    sort_code = models.CharField(
+        _("sort code"), max_length=10, blank=True, validators=[validate_sort_code]
+    )
+    account_number = models.CharField(
+        _("account number"), max_length=12, blank=True, validators=[validate_account_number]
+    )
     payment_details = models.TextField(
-        _("payment details"), blank=True, help_text=_("Bank account printed on invoices.")
+        _("other payment instructions"),
+        blank=True,
+        help_text=_("Printed under the bank details, e.g. “Cheques to Studio Pro Ltd”."),
+    )
+    invoice_notes = models.TextField(
+        _("default invoice notes"),
+        blank=True,
+        help_text=_("Put on every new invoice, e.g. late-payment terms; editable per invoice."),
+    )
+    quote_notes = models.TextField(
+        _("default quote notes"),
+        blank=True,
+        help_text=_("Put on every new quote, e.g. what the price includes."),
     )
     invoice_number_format = models.CharField(
         _("invoice numbers"),
@@ -155,8 +207,39 @@ class StudioSettings(models.Model):
         return str(_("Studio settings"))
 
     def save(self, *args, **kwargs):
+        # Stored as banks compare them; printed grouped (bank_lines).
+        self.iban, self.bic = compact(self.iban), compact(self.bic)
+        self.sort_code, self.account_number = compact(self.sort_code), compact(self.account_number)
         super().save(*args, **kwargs)
         cache.delete_many([TIMEZONE_CACHE_KEY, LOCALE_CACHE_KEY])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if bool(self.sort_code) != bool(self.account_number):
+            missing = "account_number" if self.sort_code else "sort_code"
+            errors[missing] = _("A UK bank account needs both the sort code and the number.")
+        if self.bic and not self.iban:
+            errors["iban"] = _("Give the IBAN the BIC belongs to.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def bank_lines(self) -> list[str]:
+        """The bank account as printed on invoices and in e-mails, one line per fact."""
+        lines = []
+        if self.account_holder:
+            lines.append(str(_("Account holder: %(name)s")) % {"name": self.account_holder})
+        if self.iban:
+            lines.append(f"IBAN {iban_grouped(self.iban)}")
+        if self.bic:
+            lines.append(f"BIC {self.bic}")
+        if self.sort_code:
+            lines.append(
+                str(_("Sort code %(code)s · Account %(number)s"))
+                % {"code": sort_code_grouped(self.sort_code), "number": self.account_number}
+            )
+        return lines
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

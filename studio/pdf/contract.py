@@ -244,4 +244,6 @@ def issuer_lines(issuer: Issuer) -> list[str]:
     lines += [value for value in (issuer.email, issuer.phone) if value]
     if issuer.vat_number:
         lines.append(f"VAT {issuer.vat_number}")
+    if issuer.company_number:
+        lines.append(f"Company No. {issuer.company_number}")
     return lines

@@ -20,7 +20,9 @@ class Issuer:
     email: str = ""
     phone: str = ""
     vat_number: str = ""
-    payment_details: str = ""  # bank details, several lines; printed on invoices
+    company_number: str = ""
+    bank_lines: tuple[str, ...] = ()  # the bank account, one fact a line; printed on invoices
+    payment_details: str = ""  # other payment instructions, several lines; printed on invoices
     logo: bytes | None = None  # PNG or JPEG
 
 

@@ -238,10 +238,11 @@ class InvoiceRenderer(DocumentRenderer):
         ]
 
     def closing(self, data: DocumentData) -> list[Flowable]:
+        bank = "\n".join(data.issuer.bank_lines)
         details = data.issuer.payment_details.strip()
-        if not details:
+        if not bank and not details:
             return []
-        blocks = [self.text(details)]
+        blocks = [self.text(part) for part in (bank, details) if part]
         if data.number:
             blocks.append(self.text(f"Payment reference: {data.number}", bold=True))
         return self.section("Payment details", *blocks)

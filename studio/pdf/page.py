@@ -98,6 +98,8 @@ def letterhead(r: Renderer, data: Any) -> Letterhead:
     contact = [issuer.email, issuer.phone]
     if issuer.vat_number:
         contact.append(f"VAT {issuer.vat_number}")
+    if issuer.company_number:
+        contact.append(f"Company No. {issuer.company_number}")
     address = [line.strip() for line in issuer.address.splitlines() if line.strip()]
     details = wrap_pieces(r, address, ", ", room)
     details += wrap_pieces(r, [c for c in contact if c], "  ·  ", room)

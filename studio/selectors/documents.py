@@ -37,6 +37,8 @@ def issuer_get() -> Issuer:
         email=settings.email,
         phone=settings.phone,
         vat_number=settings.vat_number,
+        company_number=settings.company_number,
+        bank_lines=tuple(settings.bank_lines),
         payment_details=settings.payment_details,
         logo=logo,
     )

@@ -20,6 +20,7 @@ from studio.services.audit import audit_record
 from studio.services.documents import pdf_store, status_lock
 from studio.services.errors import StudioError
 from studio.services.mail_defaults import PLACEHOLDERS
+from studio.services.permissions import permission_check
 from studio.services.placeholders import placeholders_check, placeholders_fill
 from studio.services.records import record_before, record_save
 
@@ -48,6 +49,7 @@ def contract_create(
     currency: str = "EUR",
     by=None,
 ) -> Contract:
+    permission_check(by, "studio.add_contract")
     from studio.money import money_format
     from studio.services.mail import email_values
 
@@ -109,6 +111,7 @@ def contract_draft_update(*, contract: Contract, by=None, **changes) -> Contract
 @transaction.atomic
 def contract_delete(*, contract: Contract, by=None) -> None:
     """Drop a draft; a contract that was sent stays (void it instead)."""
+    permission_check(by, "studio.delete_contract")
     contract = _lock(contract, Contract.Status.DRAFT)
     audit_record(action="contract.deleted", obj=contract, by=by)
     contract.delete()
@@ -116,6 +119,7 @@ def contract_delete(*, contract: Contract, by=None) -> None:
 
 @transaction.atomic
 def contract_send(*, contract: Contract, by=None) -> Contract:
+    permission_check(by, "studio.change_contract")
     from studio.money import money_format
     from studio.services.mail import email_queue
 
@@ -193,6 +197,7 @@ def contract_sign(
 
 @transaction.atomic
 def contract_mark_signed_on_paper(*, contract: Contract, name: str, by, ip: str = "") -> Contract:
+    permission_check(by, "studio.change_contract")
     contract = _lock(contract, Contract.Status.DRAFT, Contract.Status.SENT)
     return _sign(
         contract,
@@ -207,6 +212,7 @@ def contract_mark_signed_on_paper(*, contract: Contract, name: str, by, ip: str 
 
 @transaction.atomic
 def contract_void(*, contract: Contract, by=None) -> Contract:
+    permission_check(by, "studio.change_contract")
     contract = _lock(contract, Contract.Status.DRAFT, Contract.Status.SENT)
     contract.status = Contract.Status.VOID
     contract.voided_at = timezone.now()

@@ -25,6 +25,7 @@ from studio.services.errors import StudioError
 from studio.services.invoices import invoice_lock, invoice_settle_locked
 from studio.services.mail import email_queue
 from studio.services.numbering import number_allocate
+from studio.services.permissions import permission_check
 
 
 @transaction.atomic
@@ -37,6 +38,7 @@ def credit_note_create(
     today: date | None = None,
 ) -> CreditNote:
     """Credit `lines` of an issued invoice, or, without lines, all that is left of it."""
+    permission_check(by, "studio.add_creditnote")
     invoice = invoice_lock(invoice)
     if invoice.status in (Invoice.Status.DRAFT, Invoice.Status.VOID):
         raise StudioError(
@@ -107,6 +109,7 @@ def credit_note_pdf(note: CreditNote):
 
 @transaction.atomic
 def credit_note_send(*, note: CreditNote, by=None):
+    permission_check(by, "studio.change_creditnote")
     return email_queue(
         kind="credit_note",
         to=note.invoice.client.email,

@@ -9,6 +9,7 @@ from studio.models import Equipment, MaintenanceEntry, Session
 from studio.models.sessions import ACTIVE_STATUSES
 from studio.services.audit import audit_record, audit_value
 from studio.services.errors import StudioError
+from studio.services.permissions import permission_check
 from studio.services.records import record_before, record_save
 
 GEAR_ALERT = "{item} is {status} since {date}: find a replacement."
@@ -22,6 +23,7 @@ def equipment_status_set(*, equipment: Equipment, status: str, by=None) -> list[
 
     Returns the sessions that were flagged.
     """
+    permission_check(by, "studio.change_equipment")
     if status not in Equipment.Status.values:
         raise StudioError(UNKNOWN_STATUS.format(status=status), field="status")
     equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
@@ -87,6 +89,7 @@ def maintenance_record(
     next_due=None,
     by=None,
 ) -> MaintenanceEntry:
+    permission_check(by, "studio.add_maintenanceentry")
     entry = MaintenanceEntry.objects.create(
         equipment=equipment,
         date=date,

@@ -22,3 +22,7 @@ class BookingConflict(StudioError):
     ):
         super().__init__(message, field=field)
         self.conflicting_id = conflicting_id
+
+
+class PermissionRefused(StudioError):
+    """The acting user's roles do not hold the permission the action takes."""

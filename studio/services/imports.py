@@ -24,12 +24,19 @@ from studio.models import ImportJob
 from studio.resources import RESOURCES, resource_for
 from studio.selectors.settings import studio_settings_get
 from studio.services.errors import StudioError
+from studio.services.permissions import model_permission, permission_check
 from studio.services.readonly import studio_writable_check
 
 # Files with more data rows than this run on the worker, with a progress bar.
 BACKGROUND_FROM_ROWS = 2_000
 MAX_UPLOAD = 50 * 1024 * 1024
 RUN_TASK = "studio.tasks.import_job_task"
+
+
+def import_permissions(resource_key: str) -> tuple[str, str]:
+    """Importing creates and updates rows, so it takes both permissions on the model."""
+    model = RESOURCES[resource_key]._meta.model
+    return model_permission(model, "add"), model_permission(model, "change")
 
 
 def import_file(
@@ -46,6 +53,7 @@ def import_file(
         resource = resource_for(resource_key)()
     except KeyError as exc:
         raise StudioError(exc.args[0], field="resource") from None
+    permission_check(by, *import_permissions(resource_key))
     if not dry_run:
         studio_writable_check()
     settings = studio_settings_get()
@@ -80,6 +88,7 @@ def import_job_create(*, resource_key: str, filename: str, data: bytes, by=None)
     studio_writable_check()
     if resource_key not in RESOURCES:
         raise StudioError(f"Unknown import type “{resource_key}”.", field="resource")
+    permission_check(by, *import_permissions(resource_key))
     if not data:
         raise StudioError("The file is empty.", field="file")
     if len(data) > MAX_UPLOAD:
@@ -111,6 +120,7 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
 
 def import_job_confirm(*, job: ImportJob, skip_invalid: bool, by=None) -> ImportJob:
     """The user looked at the preview and asked for the real import."""
+    permission_check(by, *import_permissions(job.resource))
     updated = ImportJob.objects.filter(
         pk=job.pk, phase=ImportJob.Phase.PREVIEW, status=ImportJob.Status.PREVIEWED
     ).update(

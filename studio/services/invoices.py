@@ -29,6 +29,7 @@ from studio.services.documents import (
 )
 from studio.services.errors import StudioError
 from studio.services.numbering import number_allocate
+from studio.services.permissions import permission_check
 from studio.services.sessions import room_price
 
 NOT_DRAFT = (
@@ -65,10 +66,13 @@ def invoice_create(
     currency: str | None = None,
     exchange_rate=None,
     lines: Iterable[Mapping] = (),
-    notes: str = "",
+    notes: str | None = None,
     due_date: date | None = None,
     by=None,
 ) -> Invoice:
+    permission_check(by, "studio.add_invoice")
+    if notes is None:  # the studio's default notes, which the person may have cleared
+        notes = studio_settings_get().invoice_notes
     return document_draft_create(
         Invoice,
         client=client,
@@ -83,6 +87,7 @@ def invoice_create(
 
 @transaction.atomic
 def invoice_lines_add(*, invoice: Invoice, lines: Iterable[Mapping], by=None) -> Invoice:
+    permission_check(by, "studio.change_invoice")
     invoice = _draft_lock(invoice)
     last = invoice.lines.count()
     lines_create(invoice, [line_values(line) for line in lines], start=last)
@@ -97,6 +102,7 @@ def invoice_draft_update(
 ) -> Invoice:
     """Edit a draft invoice: client, currency and rate, due date, notes, and its lines (lines
     billed from a session keep their session)."""
+    permission_check(by, "studio.change_invoice")
     return document_draft_update(invoice, by=by, lines=lines, refusal=NOT_DRAFT, **fields)
 
 
@@ -104,6 +110,7 @@ def invoice_draft_update(
 def invoices_for_sessions(*, sessions, by=None) -> tuple[list[Invoice], int]:
     """One draft invoice per client and currency for the completed, unbilled sessions among
     `sessions` (all or nothing). Returns the drafts and how many sessions were left out."""
+    permission_check(by, "studio.add_invoice")
     sessions = list(sessions)
     ready = list(
         sessions_unbilled(Session.objects.filter(pk__in=[s.pk for s in sessions]))
@@ -198,6 +205,7 @@ def _session_lines(session: Session, tax_rate: Decimal) -> list[dict]:
 def invoice_sessions_add(*, invoice: Invoice, sessions: Iterable[Session], by=None) -> Invoice:
     """Bill completed sessions on a draft. A session (or an engineer or gear of it) already on
     another live invoice is refused; the session's deposits are allocated to this invoice."""
+    permission_check(by, "studio.change_invoice")
     invoice = _draft_lock(invoice)
     tax_rate = studio_settings_get().default_tax_rate
     position = invoice.lines.count()
@@ -254,6 +262,7 @@ def invoice_sessions_add(*, invoice: Invoice, sessions: Iterable[Session], by=No
 @transaction.atomic
 def invoice_delete(*, invoice: Invoice, by=None) -> None:
     """Drop a draft. Deposits allocated to it go back to their sessions."""
+    permission_check(by, "studio.delete_invoice")
     invoice = _draft_lock(invoice)
     Payment.objects.filter(invoice=invoice).update(invoice=None)
     audit_record(action="invoice.deleted", obj=invoice, by=by)
@@ -264,6 +273,7 @@ def invoice_delete(*, invoice: Invoice, by=None) -> None:
 def invoice_issue(*, invoice: Invoice, by=None, today: date | None = None) -> Invoice:
     """Number the draft, freeze what it says, keep its PDF. The number is allocated in this
     transaction: concurrent issues queue on the counter and never leave a gap."""
+    permission_check(by, "studio.change_invoice")
     invoice = _draft_lock(invoice)
     if not invoice.lines.exists():
         raise StudioError("Add at least one line before issuing the invoice.")
@@ -309,6 +319,7 @@ def invoice_pdf(invoice: Invoice):
 
 @transaction.atomic
 def invoice_void(*, invoice: Invoice, reason: str, by=None) -> Invoice:
+    permission_check(by, "studio.change_invoice")
     invoice = invoice_lock(invoice)
     refusal = invoice_void_refusal(invoice)
     if refusal:
@@ -362,6 +373,7 @@ def invoice_settle(*, invoice: Invoice) -> Invoice:
 
 @transaction.atomic
 def invoice_send(*, invoice: Invoice, by=None, to: str | None = None):
+    permission_check(by, "studio.change_invoice")
     from studio.services.mail import email_queue
 
     if invoice.status in (Invoice.Status.DRAFT, Invoice.Status.VOID):

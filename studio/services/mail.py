@@ -31,10 +31,36 @@ def email_template_check(*, kind: str, subject: str, body: str) -> None:
     placeholders_check(body, allowed=PLACEHOLDERS[kind], field="body")
 
 
+def studio_signature() -> str:
+    """How the studio signs its e-mails: name, address, phone and e-mail, registration numbers."""
+    settings = studio_settings_get()
+    lines = [studio_display_name()]
+    lines += [line.strip() for line in settings.address.splitlines() if line.strip()]
+    lines += [value for value in (settings.phone, settings.email) if value]
+    numbers = []
+    if settings.vat_number:
+        numbers.append(f"VAT {settings.vat_number}")
+    if settings.company_number:
+        numbers.append(f"Company No. {settings.company_number}")
+    if numbers:
+        lines.append(" · ".join(numbers))
+    return "\n".join(lines)
+
+
+def payment_details_text() -> str:
+    settings = studio_settings_get()
+    parts = [*settings.bank_lines]
+    if settings.payment_details.strip():
+        parts.append(settings.payment_details.strip())
+    return "\n".join(parts) or "Ask us for our bank details."
+
+
 def email_values(values: dict) -> dict:
     return {
         "studio_name": studio_display_name(),
         "studio_email": studio_settings_get().email,
+        "studio_signature": studio_signature(),
+        "payment_details": payment_details_text(),
         **values,
     }
 

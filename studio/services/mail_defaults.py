@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-COMMON = ("studio_name", "studio_email", "client_name")
+# `studio_signature`: the studio's name, address, phone, e-mail and registration numbers, one a
+# line, from its settings. `payment_details`: its bank account and other payment instructions.
+COMMON = ("studio_name", "studio_email", "studio_signature", "client_name")
 
 PLACEHOLDERS = {
     "quote": (*COMMON, "number", "title", "total", "valid_until"),
-    "invoice": (*COMMON, "number", "total", "balance", "due_date"),
+    "invoice": (*COMMON, "number", "total", "balance", "due_date", "payment_details"),
     "receipt": (*COMMON, "number", "amount", "invoice_number", "balance", "received_on"),
-    "reminder": (*COMMON, "number", "total", "balance", "due_date", "days_overdue", "step"),
+    "reminder": (
+        *COMMON,
+        "number",
+        "total",
+        "balance",
+        "due_date",
+        "days_overdue",
+        "step",
+        "payment_details",
+    ),
     "credit_note": (*COMMON, "number", "invoice_number", "total", "reason"),
     "contract": (*COMMON, "title", "project", "start_date", "end_date", "fee"),
 }
@@ -20,41 +31,44 @@ DEFAULTS = {
         "Please find attached our quote {{ number }} for {{ title }}, "
         "{{ total }} in total, valid until {{ valid_until }}.\n\n"
         "Reply to this e-mail to accept it, and we will book your sessions.\n\n"
-        "Best regards,\n{{ studio_name }}",
+        "Best regards,\n{{ studio_signature }}",
     ),
     "invoice": (
         "Invoice {{ number }} from {{ studio_name }}",
         "Hello {{ client_name }},\n\n"
         "Please find attached invoice {{ number }} for {{ total }}, due on {{ due_date }}.\n"
         "Balance due: {{ balance }}.\n\n"
-        "Thank you for recording with us.\n{{ studio_name }}",
+        "How to pay:\n{{ payment_details }}\n"
+        "Please quote {{ number }} as the payment reference.\n\n"
+        "Thank you for recording with us.\n{{ studio_signature }}",
     ),
     "receipt": (
         "Payment received — {{ invoice_number }}",
         "Hello {{ client_name }},\n\n"
         "We received {{ amount }} on {{ received_on }} for invoice {{ invoice_number }}. "
         "Your receipt {{ number }} is attached.\nBalance remaining: {{ balance }}.\n\n"
-        "Thank you,\n{{ studio_name }}",
+        "Thank you,\n{{ studio_signature }}",
     ),
     "reminder": (
         "Reminder: invoice {{ number }} is {{ days_overdue }} days overdue",
         "Hello {{ client_name }},\n\n"
         "Our invoice {{ number }} ({{ total }}) was due on {{ due_date }} and "
         "{{ balance }} is still outstanding. The invoice is attached again.\n\n"
+        "How to pay:\n{{ payment_details }}\n\n"
         "If you have already paid, thank you and please ignore this message.\n\n"
-        "{{ studio_name }}",
+        "{{ studio_signature }}",
     ),
     "credit_note": (
         "Credit note {{ number }} for invoice {{ invoice_number }}",
         "Hello {{ client_name }},\n\n"
         "We have issued credit note {{ number }} for {{ total }} against invoice "
-        "{{ invoice_number }} ({{ reason }}). It is attached.\n\n{{ studio_name }}",
+        "{{ invoice_number }} ({{ reason }}). It is attached.\n\n{{ studio_signature }}",
     ),
     "contract": (
         "Contract to sign: {{ title }}",
         "Hello {{ client_name }},\n\n"
         "The contract “{{ title }}” for {{ project }} is ready to sign. You can sign it at the "
         "studio, or reply to this e-mail and we will send you a copy to sign and return.\n\n"
-        "{{ studio_name }}",
+        "{{ studio_signature }}",
     ),
 }

@@ -21,6 +21,7 @@ from studio.services.errors import StudioError
 from studio.services.invoices import invoice_lock, invoice_settle_locked
 from studio.services.mail import email_queue
 from studio.services.numbering import number_allocate
+from studio.services.permissions import permission_check
 
 
 def _amount(value, currency: str) -> Decimal:
@@ -67,6 +68,7 @@ def payment_record(
     """Money received for an issued invoice, or a deposit for a session (allocated to the
     session's invoice when it is billed). With `provider_id` (a Stripe PaymentIntent, say) the
     call is idempotent: the same id returns the payment already recorded."""
+    permission_check(by, "studio.add_payment")
     if provider_id:
         existing = Payment.objects.filter(provider_id=provider_id).first()
         if existing:
@@ -171,6 +173,7 @@ def payment_receipt_pdf(payment: Payment):
 
 
 def payment_receipt_send(*, payment: Payment, by=None):
+    permission_check(by, "studio.add_payment")
     invoice = payment.invoice
     return email_queue(
         kind="receipt",
@@ -201,6 +204,7 @@ def payment_refund(
 ) -> Payment:
     """Give money back: a negative payment linked to the one it refunds, never more in all than
     was received. Idempotent on the provider's refund id, like payment_record."""
+    permission_check(by, "studio.add_payment")
     if provider_id:
         existing = Payment.objects.filter(provider_id=provider_id).first()
         if existing:

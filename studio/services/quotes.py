@@ -22,6 +22,7 @@ from studio.services.documents import (
 )
 from studio.services.errors import StudioError
 from studio.services.numbering import number_allocate
+from studio.services.permissions import permission_check
 
 
 def _lock(quote: Quote, *allowed: str) -> Quote:
@@ -36,10 +37,13 @@ def quote_create(
     currency: str | None = None,
     exchange_rate=None,
     lines: Iterable[Mapping] = (),
-    notes: str = "",
+    notes: str | None = None,
     valid_until: date | None = None,
     by=None,
 ) -> Quote:
+    permission_check(by, "studio.add_quote")
+    if notes is None:  # the studio's default notes, which the person may have cleared
+        notes = studio_settings_get().quote_notes
     return document_draft_create(
         Quote,
         client=client,
@@ -58,6 +62,7 @@ def quote_draft_update(
     *, quote: Quote, by=None, lines: Iterable[Mapping] | None = None, **fields
 ) -> Quote:
     """Edit a draft quote: title, client, currency, validity, notes, and its lines."""
+    permission_check(by, "studio.change_quote")
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()
     return document_draft_update(quote, by=by, lines=lines, **fields)
@@ -66,6 +71,7 @@ def quote_draft_update(
 @transaction.atomic
 def quote_delete(*, quote: Quote, by=None) -> None:
     """Drop a draft quote (a sent one stays, declined or expired)."""
+    permission_check(by, "studio.delete_quote")
     quote = _lock(quote, Quote.Status.DRAFT)
     audit_record(action="quote.deleted", obj=quote, by=by)
     quote.delete()
@@ -82,6 +88,7 @@ def quote_draft_recalculate(*, quote: Quote) -> Quote:
 @transaction.atomic
 def quote_send(*, quote: Quote, by=None, today: date | None = None, email: bool = True) -> Quote:
     """Number and freeze the quote, keep its PDF and e-mail it to the client."""
+    permission_check(by, "studio.change_quote")
     quote = _lock(quote, Quote.Status.DRAFT)
     if not quote.lines.exists():
         raise StudioError("Add at least one line before sending the quote.")
@@ -147,11 +154,13 @@ def _decide(quote: Quote, status: str, action: str, by, today: date | None) -> Q
 
 @transaction.atomic
 def quote_accept(*, quote: Quote, by=None, today: date | None = None) -> Quote:
+    permission_check(by, "studio.change_quote")
     return _decide(quote, Quote.Status.ACCEPTED, "quote.accepted", by, today)
 
 
 @transaction.atomic
 def quote_decline(*, quote: Quote, by=None, today: date | None = None) -> Quote:
+    permission_check(by, "studio.change_quote")
     return _decide(quote, Quote.Status.DECLINED, "quote.declined", by, today)
 
 
@@ -178,6 +187,7 @@ def quotes_expire(*, today: date | None = None) -> int:
 def quote_convert(*, quote: Quote, by=None) -> Invoice:
     """The invoice for a sent or accepted quote, as a draft with the quote's lines, currency and
     rate, ready to check and issue. A quote converts once."""
+    permission_check(by, "studio.change_quote", "studio.add_invoice")
     from studio.services.invoices import invoice_create
 
     quote = _lock(quote, Quote.Status.SENT, Quote.Status.ACCEPTED)

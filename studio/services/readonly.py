@@ -18,7 +18,9 @@ from studio.services.errors import StudioError
 
 # What a read-only studio may still do: take money it is owed (and the receipts, refunds and
 # settlement that follow), keep its mailbox going, and let its staff sign in to read.
-ALLOWED_WHEN_READ_ONLY = ("payment.", "invoice.settled", "email.", "login.")
+# Money still coming in, and signing in: a lapsed studio's owner must be able to reach the data
+# and the renewal, second factor included (enrolling, or an operator's recovery of a lost phone).
+ALLOWED_WHEN_READ_ONLY = ("payment.", "invoice.settled", "email.", "login.", "two_factor.")
 
 
 class StudioReadOnly(StudioError):

@@ -16,6 +16,7 @@ from django.db import models, transaction
 
 from studio.services.audit import audit_record, audit_value, changes_between, snapshot
 from studio.services.errors import StudioError
+from studio.services.permissions import model_permission, permission_check
 
 
 def validation_refusal(exc: ValidationError) -> StudioError:
@@ -80,6 +81,7 @@ def record_save(
     what changed. `before` is the state to diff against when the caller already read it;
     `m2m` sets many-to-many fields once the row exists."""
     created = obj._state.adding
+    permission_check(by, model_permission(obj, "add" if created else "change"))
     before = {} if created else (before if before is not None else record_before(obj))
     record_clean(obj, exclude=exclude)
     obj.save()
@@ -94,6 +96,7 @@ def record_save(
 @transaction.atomic
 def record_delete(*, obj: models.Model, by=None) -> None:
     """Delete `obj`, recording what it was. A record others still point to is refused."""
+    permission_check(by, model_permission(obj, "delete"))
     audit_record(
         action=f"{obj._meta.model_name}.deleted",
         obj=obj,

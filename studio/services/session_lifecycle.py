@@ -20,9 +20,29 @@ from studio.models.sessions import ACTIVE_STATUSES
 from studio.selectors.settings import studio_settings_get
 from studio.services.audit import audit_record, changes_between, snapshot
 from studio.services.errors import StudioError
+from studio.services.permissions import permission_check
 from studio.services.sessions import room_price
 
 BAD_TRANSITION = "{session} is {status}; it cannot be {verb}."
+
+R, C, IN = Session.Status.REQUESTED, Session.Status.CONFIRMED, Session.Status.CHECKED_IN
+# Where each step may start from: the services below refuse anything else, and the back office
+# offers a step only where it is in this table (session_steps).
+STEP_FROM: dict[str, tuple[str, ...]] = {
+    "confirm": (R,),
+    "check_in": (C, R),
+    "check_out": (IN,),
+    "cancel": (R, C),
+    "no_show": (R, C),
+}
+
+
+def session_steps(*, session: Session, at: datetime | None = None) -> list[str]:
+    """The steps a session can take now, in the order they are usually taken."""
+    steps = [step for step, starts in STEP_FROM.items() if session.status in starts]
+    if (at or timezone.now()) < session.start:
+        steps = [step for step in steps if step != "no_show"]
+    return steps
 NO_SHOW_TOO_EARLY = "{session} has not started yet; it cannot be marked as a no-show."
 
 
@@ -56,9 +76,10 @@ def _transition(
 
 
 def session_confirm(*, session: Session, by=None) -> Session:
+    permission_check(by, "studio.change_session")
     return _transition(
         session,
-        allowed=(Session.Status.REQUESTED,),
+        allowed=STEP_FROM["confirm"],
         to=Session.Status.CONFIRMED,
         verb="confirmed",
         by=by,
@@ -66,9 +87,10 @@ def session_confirm(*, session: Session, by=None) -> Session:
 
 
 def session_check_in(*, session: Session, at: datetime | None = None, by=None) -> Session:
+    permission_check(by, "studio.change_session")
     return _transition(
         session,
-        allowed=(Session.Status.CONFIRMED, Session.Status.REQUESTED),
+        allowed=STEP_FROM["check_in"],
         to=Session.Status.CHECKED_IN,
         verb="checked in",
         by=by,
@@ -78,12 +100,13 @@ def session_check_in(*, session: Session, at: datetime | None = None, by=None) -
 
 def session_check_out(*, session: Session, at: datetime | None = None, by=None) -> Session:
     """Close a session; time past the booked end is overtime, charged at the room's rates."""
+    permission_check(by, "studio.change_session")
     at = at or timezone.now()
     overtime = max(0, math.ceil((at - session.end).total_seconds() / 60))
     extra = room_price(room=session.room, start=session.end, end=at) if overtime else Decimal("0")
     return _transition(
         session,
-        allowed=(Session.Status.CHECKED_IN,),
+        allowed=STEP_FROM["check_out"],
         to=Session.Status.COMPLETED,
         verb="checked out",
         by=by,
@@ -103,10 +126,11 @@ def refund_percent_for(*, session: Session, at: datetime) -> Decimal:
 
 
 def session_cancel(*, session: Session, at: datetime | None = None, by=None) -> Session:
+    permission_check(by, "studio.change_session")
     at = at or timezone.now()
     return _transition(
         session,
-        allowed=(Session.Status.REQUESTED, Session.Status.CONFIRMED),
+        allowed=STEP_FROM["cancel"],
         to=Session.Status.CANCELLED,
         verb="cancelled",
         by=by,
@@ -115,12 +139,13 @@ def session_cancel(*, session: Session, at: datetime | None = None, by=None) -> 
 
 
 def session_mark_no_show(*, session: Session, at: datetime | None = None, by=None) -> Session:
+    permission_check(by, "studio.change_session")
     if (at or timezone.now()) < session.start:
         raise StudioError(NO_SHOW_TOO_EARLY.format(session=session))
     with transaction.atomic():
         session = _transition(
             session,
-            allowed=(Session.Status.REQUESTED, Session.Status.CONFIRMED),
+            allowed=STEP_FROM["no_show"],
             to=Session.Status.NO_SHOW,
             verb="marked as a no-show",
             by=by,

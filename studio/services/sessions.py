@@ -23,6 +23,7 @@ from studio.models.sessions import ACTIVE_STATUSES, MAX_SESSION
 from studio.selectors.settings import studio_settings_get
 from studio.services.audit import audit_record, changes_between, snapshot
 from studio.services.errors import StudioError
+from studio.services.permissions import permission_check
 from studio.services.plan_limits import plan_limit_check
 from studio.services.pricing import PeakRate, session_price
 from studio.services.session_reservations import session_conflicts_check, session_save
@@ -143,6 +144,7 @@ def session_create(
     series: SessionSeries | None = None,
     by=None,
 ) -> Session:
+    permission_check(by, "studio.add_session")
     if status in ACTIVE_STATUSES:
         plan_limit_check("sessions_per_month", when=start)
     engineers, equipment = list(engineers), list(equipment)
@@ -182,6 +184,7 @@ def session_update(
     by=None,
 ) -> Session:
     """Change a session's details; anything left as None stays as it is."""
+    permission_check(by, "studio.change_session")
     session = Session.objects.select_for_update().get(pk=session.pk)
     fields = ["client", "room", "start", "end", "notes", "recall_notes", "price"]
     before = snapshot(session, fields)
@@ -224,6 +227,7 @@ def session_series_create(
     *, weeks: int, start: datetime, end: datetime, by=None, **details
 ) -> list[Session]:
     """Book the same slot every week for `weeks` weeks: all of them, or none."""
+    permission_check(by, "studio.add_session")
     if not 2 <= weeks <= 52:
         raise StudioError(SERIES_WEEKS, field="weeks")
     tz = studio_settings_get().tz

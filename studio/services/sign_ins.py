@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from studio.services.audit import audit_record
+from studio.services.lockouts import client_address
 
 
 def _address(request) -> str:
-    # REMOTE_ADDR only: a forwarded header is trusted only once a proxy is configured.
-    return (getattr(request, "META", {}) or {}).get("REMOTE_ADDR", "") if request else ""
+    # The address the lockouts count by, so the trail and the lockouts agree.
+    return client_address(request) if request else ""
 
 
 def sign_in_record(*, user, request=None) -> None:

@@ -10,12 +10,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from studio.roles import OWNER_ROLE
 from studio.services.audit import audit_record
 from studio.services.errors import StudioError
+from studio.services.permissions import permission_check
 from studio.services.plan_limits import plan_limit_check
 from studio.services.records import record_before, record_save
 
-OWNER_ROLE = "Owner"
 NOT_A_STUDIO_FLAG = (
     "Owners are owners by their role: the all-permissions flag is not given in a studio."
 )
@@ -28,7 +29,7 @@ PERMISSIONS_BY_ROLE = "Permissions are given through roles, not one by one."
 def staff_is_owner(user) -> bool:
     if user is None or not getattr(user, "is_active", False):
         return False
-    return user.is_superuser or user.groups.filter(name=OWNER_ROLE).exists()
+    return user.groups.filter(name=OWNER_ROLE).exists()
 
 
 def staff_owner_guard(*, by, user, refusal: str = OWNERS_BY_OWNERS) -> None:
@@ -49,7 +50,9 @@ def staff_roles_check(*, by, user, roles: Iterable[Group] | None, changes: dict,
     """Nobody climbs: only an owner changes roles, nobody gives a role holding permissions
     they lack, the all-permissions flag and one-by-one permissions are not studio tools, and
     only an owner touches an owner's account. `by=None` is the platform itself (provisioning,
-    the demo)."""
+    the demo), which may not hand out the flag either."""
+    if changes.get("is_superuser") and not (user.pk and user.is_superuser):
+        raise StudioError(NOT_A_STUDIO_FLAG, field="is_superuser")
     if by is None:
         return
     had_flag = bool(user.is_superuser) if user.pk else False
@@ -68,7 +71,7 @@ def staff_roles_check(*, by, user, roles: Iterable[Group] | None, changes: dict,
         raise StudioError(ROLES_BY_OWNERS, field="groups")
     held = by.get_all_permissions()
     for role in roles - current:
-        if not by.is_superuser and not _permissions_of(role) <= held:
+        if not _permissions_of(role) <= held:
             raise StudioError(ROLE_ABOVE.format(role=role.name), field="groups")
 
 
@@ -91,6 +94,7 @@ def staff_create(
     **fields,
 ):
     """A back-office account. Without a password it cannot sign in until one is set."""
+    permission_check(by, "auth.add_user")
     user = get_user_model()(
         username=username,
         email=email,
@@ -115,6 +119,7 @@ def staff_create(
 def staff_update(*, user, by=None, roles: Iterable[Group] | None = None, m2m=None, **changes):
     """Change an account (name, e-mail, active, roles...). Enabling a disabled account takes
     a seat again."""
+    permission_check(by, "auth.change_user")
     m2m = dict(m2m or {})
     if roles is not None:
         m2m["groups"] = list(roles)

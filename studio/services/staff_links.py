@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from siteconf.tasks import task_enqueue
 from studio.services.audit import audit_record
 from studio.services.errors import StudioError
+from studio.services.permissions import permission_check
 from studio.services.staff import staff_create, staff_owner_guard
 
 SEND_TASK = "studio.tasks.staff_link_send_task"
@@ -85,6 +86,7 @@ def staff_invite(
 @transaction.atomic
 def staff_reset_link_send(*, user, by=None) -> None:
     """E-mail `user` a link to set a new password. Only an owner sends one for an owner."""
+    permission_check(by, "auth.change_user")
     staff_owner_guard(by=by, user=user, refusal="Only an owner can send an owner a reset link.")
     if not user.email:
         raise StudioError(f"{user} has no e-mail address to send the link to.")

@@ -32,6 +32,7 @@ from studio.services.imports import (
     import_job_confirm,
     import_job_create,
     import_job_start,
+    import_permissions,
 )
 
 SAMPLES = Path(settings.BASE_DIR) / "fixtures" / "imports"
@@ -39,11 +40,8 @@ ERRORS_SHOWN = 200
 
 
 def can_import(user, key: str) -> bool:
-    """Importing creates and updates rows, so it takes both permissions on the model."""
-    model = RESOURCES[key]._meta.model._meta
-    return user.has_perm(f"{model.app_label}.add_{model.model_name}") and user.has_perm(
-        f"{model.app_label}.change_{model.model_name}"
-    )
+    """What the import service will ask of `user`, asked before the page is drawn."""
+    return user.has_perms(import_permissions(key))
 
 
 def _resource_or_404(key: str):
@@ -210,6 +208,8 @@ def import_job_errors(request, job_id):
 
 def import_sample(request, name: str):
     """The sample files of fixtures/imports/, for staff to try the import with."""
+    if not any(can_import(request.user, key) for key in RESOURCES):
+        raise PermissionDenied
     allowed = {p.name for p in SAMPLES.glob("*") if p.suffix in (".csv", ".xlsx")}
     if name not in allowed:
         raise Http404("No such sample file.")

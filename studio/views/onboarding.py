@@ -60,14 +60,39 @@ class DetailsForm(forms.ModelForm):
 
     class Meta:
         model = StudioSettings
-        fields = ["legal_name", "address", "timezone", "currency", "default_tax_rate"]
+        # What a first invoice needs: who issues it, where, in what currency and tax, and how
+        # the client pays (an IBAN or a UK account; both can wait for Studio settings).
+        fields = [
+            "legal_name",
+            "address",
+            "email",
+            "timezone",
+            "currency",
+            "default_tax_rate",
+            "vat_number",
+            "iban",
+            "sort_code",
+            "account_number",
+        ]
         widgets = {
             "legal_name": ui.TEXT,
             "address": ui.AREA(attrs={"rows": 3}),
+            "email": ui.TEXT,
             "currency": ui.SELECT,
             "default_tax_rate": ui.MONEY,
+            "vat_number": ui.TEXT,
+            "iban": ui.TEXT,
+            "sort_code": ui.TEXT,
+            "account_number": ui.TEXT,
         }
         labels = {"legal_name": _("Studio name on invoices")}
+        help_texts = {
+            "email": _("Where clients reply to your quotes and invoices."),
+            "iban": _(
+                "Printed on invoices so clients can pay you. Or give a UK sort code and "
+                "account number below; you can add these later in Studio settings."
+            ),
+        }
 
 
 class RoomForm(forms.Form):

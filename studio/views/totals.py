@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -11,6 +12,14 @@ from studio.selectors.documents import totals_rows
 from studio.services import totals
 from studio.services.documents import line_values
 from studio.services.errors import StudioError
+
+# Whoever may type a draft's lines (an invoice's or a quote's) may see them totalled.
+DRAFTING = (
+    "studio.add_invoice",
+    "studio.change_invoice",
+    "studio.add_quote",
+    "studio.change_quote",
+)
 
 
 def _typed(value, default: str) -> str:
@@ -22,6 +31,8 @@ def _typed(value, default: str) -> str:
 def live_totals(request):
     """The totals of the lines as typed, checked and computed by the same code that issues the
     document."""
+    if not any(request.user.has_perm(perm) for perm in DRAFTING):
+        raise PermissionDenied
     try:
         payload = json.loads(request.body or b"{}")
         currency = payload.get("currency") or "EUR"

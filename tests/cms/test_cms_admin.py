@@ -7,13 +7,14 @@ import pytest
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.models import ContentPage, HomePage
+from tests.conftest import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("model", ["testimonial", "faqentry", "footerlink"])
 def test_snippets_are_listed_in_the_cms(model, site_content, editor, platform_client):
-    platform_client.force_login(editor)
+    sign_in_verified(platform_client, editor)
 
     response = platform_client.get(f"/cms/snippets/cms/{model}/")
 
@@ -21,7 +22,7 @@ def test_snippets_are_listed_in_the_cms(model, site_content, editor, platform_cl
 
 
 def test_an_editor_adds_a_page_from_blocks(site_content, editor, platform_client):
-    platform_client.force_login(editor)
+    sign_in_verified(platform_client, editor)
     home = HomePage.objects.get()
     data = nested_form_data(
         {
@@ -59,7 +60,7 @@ def test_an_editor_adds_a_page_from_blocks(site_content, editor, platform_client
 
 
 def test_every_seeded_page_opens_in_the_editor(site_content, editor, platform_client):
-    platform_client.force_login(editor)
+    sign_in_verified(platform_client, editor)
     seen = set()
 
     for page in HomePage.objects.get().get_descendants(inclusive=True).specific():

@@ -2,11 +2,10 @@
 
 Every page of the seeded marketing site (plans, FAQ, footer and the studio's own page included)
 is rendered and read sentence by sentence. A sentence that names a feature which does not exist
-yet — the client portal, online card payments, projects and tracks, two-factor sign-in,
-white-label, custom domains, an audit trail export… — must say it is coming: the sentence
-itself, or a heading it sits under ("Coming soon"), contains "coming". Questions are not
-claims ("Can clients pay by card?"). When one of these features is built, drop it from
-UNBUILT.
+yet — the client portal, online card payments, projects and tracks, white-label, custom
+domains, an audit trail export… — must say it is coming: the sentence itself, or a heading it
+sits under ("Coming soon"), contains "coming". Questions are not claims ("Can clients pay by
+card?"). When one of these features is built, drop it from UNBUILT.
 """
 
 from __future__ import annotations
@@ -46,8 +45,6 @@ UNBUILT = {
         r"\baudio versions?\b|\bcomments? on (?:the |their |your )?mix(?:es)?\b"
         r"|\bdownload(?:s|ing)? (?:the |their |your )?masters?\b"
     ),
-    "two-factor authentication": r"\btwo[- ]factor\b|\b2fa\b",
-    "login throttling": r"\b(?:login|sign-in) (?:throttling|rate limits?)\b",
     "white-label": r"\bwhite[- ]label",
     "custom domains": r"\b(?:custom|own) domains?\b",
     "an audit trail export": r"\baudit\b[^.!?]*\bexport|\bexport[^.!?]*\baudit\b",
@@ -157,7 +154,7 @@ def unmarked_claims(html: str) -> list[tuple[str, str]]:
         "<p>Every booking is checked. Clients pay invoices by card, through Stripe.</p>",
         "<ul><li>White-label portal</li><li>Custom domain</li></ul>",
         "<section><h2>Coming soon</h2></section><section><p>Projects and split sheets.</p>",
-        "<h2>Security</h2><p>Two-factor authentication for every account.</p>",
+        "<h2>Security</h2><p>Every project keeps its tracks and credits.</p>",
         "<head><meta name='description' content='Invoices and a client portal.'></head>",
         "<p>The audit trail can be filtered and exported.</p>",
     ],

@@ -65,9 +65,8 @@ def test_a_visitor_signs_up_and_books_a_first_session(
 
         page.fill("#id_studio_name", "First Five Studio")
         page.fill("#id_slug", SLUG)
-        page.wait_for_function(
-            "document.getElementById('slug-status').textContent.includes('is free')"
-        )
+        # A locator, not wait_for_function: the page's policy forbids evaluating strings.
+        page.locator("#slug-status", has_text="is free").wait_for()
         page.fill("#id_owner_name", "Ada Lovelace")
         page.fill("#id_owner_email", "ada@first-five.example")
         page.fill("#id_owner_password", "Analytical-Engine-1843")

@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context
 
 from siteconf.tenancy.models import Plan, PlatformAuditEntry, Studio
 from studio.models import AuditEntry, Invoice, Room
-from tests.conftest import STUDIO_A
+from tests.conftest import STUDIO_A, sign_in_verified
 from tests.studio.factories import ClientFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,8 +131,7 @@ def test_a_draft_invoice_with_lines_is_saved_by_the_draft_service(owner_browser,
 
 def test_a_plan_price_change_is_in_the_platform_trail(db):
     operator = User.objects.create_superuser("op@platform.example", "op@platform.example", "pw")
-    browser = HttpClient(HTTP_HOST="localhost")
-    browser.force_login(operator)
+    browser = sign_in_verified(HttpClient(HTTP_HOST="localhost"), operator)
     pro = Plan.objects.get(slug="pro")
     response = browser.post(
         f"/admin/tenancy/plan/{pro.pk}/change/",

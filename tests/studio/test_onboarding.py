@@ -171,3 +171,31 @@ def test_the_demo_button_signs_the_visitor_in(demo_studio):
 
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert signed_in(visitor)
+
+
+def test_the_first_step_asks_for_what_a_first_invoice_needs(owner, studio_a):
+    details = {
+        "legal_name": "Studio A Ltd",
+        "address": "1 Abbey Road\nLondon",
+        "email": "accounts@studio-a.example",
+        "timezone": "Europe/London",
+        "currency": "GBP",
+        "default_tax_rate": "20",
+        "vat_number": "GB 284 7719 06",
+        "sort_code": "60-16-13",
+        "account_number": "31926819",
+    }
+    page = owner.get("/admin/onboarding/1/").content.decode()
+    for name in ("vat_number", "iban", "sort_code", "account_number", "email"):
+        assert f'name="{name}"' in page
+
+    refused = owner.post("/admin/onboarding/1/", {**details, "iban": "GB00 NWBK 6016 1331 9268 19"})
+    assert refused.status_code == 200 and "check digits do not match" in refused.content.decode()
+    with schema_context(studio_a.schema_name):
+        assert StudioSettings.objects.get().vat_number == ""
+
+    assert owner.post("/admin/onboarding/1/", details)["Location"] == "/admin/onboarding/2/"
+    with schema_context(studio_a.schema_name):
+        settings = StudioSettings.objects.get()
+        assert settings.vat_number == "GB 284 7719 06"
+        assert "Sort code 60-16-13 · Account 31926819" in settings.bank_lines

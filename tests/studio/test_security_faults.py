@@ -17,7 +17,7 @@ from tests.studio.conftest import paris, staff_user
 from tests.studio.factories import ClientFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
-CALENDAR = Path(__file__).resolve().parents[2] / "studio/templates/studio/admin/calendar.html"
+CALENDAR = Path(__file__).resolve().parents[2] / "site/static/studio/calendar.js"
 
 
 @pytest.fixture

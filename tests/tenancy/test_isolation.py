@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.conftest import PLATFORM_HOST, STUDIO_A, STUDIO_B, client_for
+from tests.conftest import PLATFORM_HOST, STUDIO_A, STUDIO_B, client_for, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +85,10 @@ def test_a_studio_owner_cannot_log_into_the_platform_admin(platform_client):
 
 
 def test_the_studio_admin_is_not_served_on_the_platform_domain(platform_client):
-    User.objects.create_superuser("op@platform.example", "op@platform.example", "op-Passw0rd!")
-    login(platform_client, "op@platform.example", "op-Passw0rd!")
+    operator = User.objects.create_superuser(
+        "op@platform.example", "op@platform.example", "op-Passw0rd!"
+    )
+    sign_in_verified(platform_client, operator)
 
     studios = platform_client.get("/admin/tenancy/studio/")
     assert studios.status_code == 200

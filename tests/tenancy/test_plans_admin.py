@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 
 from siteconf.tenancy.models import Plan
-from tests.conftest import STUDIO_A
+from tests.conftest import STUDIO_A, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def operator(db):
     user = User.objects.create_superuser("op@platform.example", "op@platform.example", "op-Pw0rd!")
-    client = HttpClient(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
+    return sign_in_verified(HttpClient(HTTP_HOST="localhost"), user)
 
 
 def test_operators_change_a_plan_in_the_platform_admin(operator):

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import RequestFactory
 from django_tenants.utils import schema_context, schema_exists
 from psycopg import sql
 
@@ -50,8 +51,11 @@ def test_it_creates_the_schema_domain_and_owner():
         owner = User.objects.get()
         assert owner.email == "owner@echo.example"
         assert owner.get_full_name() == "Ada Echo"
-        assert owner.is_superuser and owner.is_staff
-        assert authenticate(username="owner@echo.example", password=GOOD["owner_password"])
+        assert owner.is_staff and not owner.is_superuser
+        assert list(owner.groups.values_list("name", flat=True)) == ["Owner"]
+        # Every sign-in is counted by django-axes, which needs the request it comes from.
+        request = RequestFactory().post("/admin/login/")
+        assert authenticate(request, username="owner@echo.example", password=GOOD["owner_password"])
     # The owner lives in the studio's schema only, not among the platform's users.
     assert not User.objects.filter(email="owner@echo.example").exists()
 

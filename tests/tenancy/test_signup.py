@@ -63,7 +63,8 @@ def test_signing_up_creates_a_studio_on_a_trial_and_signs_the_owner_in():
     assert browser.get("/admin/onboarding/", follow=True).status_code == 200
     with schema_context(studio.schema_name):
         owner = get_user_model().objects.get(email="ada@blueroom.example")
-        assert owner.is_superuser and owner.first_name == "Ada"
+        assert owner.first_name == "Ada" and not owner.is_superuser
+        assert owner.groups.filter(name="Owner").exists()
 
     # The link signs in once.
     again = HttpClient(HTTP_HOST="blue-room.localhost").get(link.split(":8000", 1)[1])

@@ -17,6 +17,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -28,6 +29,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from psycopg import sql
 
 from siteconf.tenancy.models import Domain, Plan, Studio, SubscriptionStatus
+from studio.roles import OWNER_ROLE
 from studio.services.audit import audit_record
 from studio.services.errors import StudioError
 from studio.services.staff import staff_create
@@ -327,7 +329,8 @@ def studio_provision(
                     first_name=owner.first_name,
                     last_name=owner.last_name,
                     password=owner_password,
-                    is_superuser=True,
+                    # An owner by role, like any owner the studio adds later.
+                    roles=[Group.objects.get(name=OWNER_ROLE)],
                 )
             studio.provisioned_at = timezone.now()
             studio.provision_seconds = time.perf_counter() - started
