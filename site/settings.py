@@ -270,7 +270,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "site" / "static",
     # Front-end libraries installed by npm from package.json, served under /static/vendor/.
-    ("vendor/fullcalendar", BASE_DIR / "node_modules" / "fullcalendar"),
+    ("vendor/event-calendar", BASE_DIR / "node_modules" / "@event-calendar" / "build" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "media")

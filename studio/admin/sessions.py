@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
 
-from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,23 +19,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateTimeFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
-from unfold.widgets import (
-    UnfoldAdminCheckboxSelectMultipleWidget,
-    UnfoldAdminIntegerFieldWidget,
-    UnfoldAdminSelect2MultipleWidget,
-)
 
 from siteconf.redirects import safe_next
-from studio.admin.base import LargeTablePaginator, ServiceForm, ServiceModelAdmin
+from studio.admin.base import LargeTablePaginator, ServiceModelAdmin
 from studio.admin.money import MoneyVisibilityMixin
+from studio.admin.session_form import SessionForm, can_add_client
 from studio.admin.session_money import SessionMoneyActionsMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
-from studio.models import Engineer, Equipment, Session
+from studio.models import Room, Session
 from studio.models.sessions import MAX_SESSION
 from studio.resources import SessionResource
 from studio.services import session_lifecycle
-from studio.services import sessions as booking
 from studio.services.errors import StudioError
 
 STATUS_COLOURS = {
@@ -44,70 +41,6 @@ STATUS_COLOURS = {
     "cancelled": "danger",
     "no_show": "danger",
 }
-
-
-class SessionForm(ServiceForm):
-    engineers = forms.ModelMultipleChoiceField(
-        queryset=Engineer.objects.filter(is_active=True),
-        required=False,
-        widget=UnfoldAdminCheckboxSelectMultipleWidget,
-    )
-    equipment = forms.ModelMultipleChoiceField(
-        queryset=Equipment.objects.exclude(status__in=Equipment.OUT_OF_SERVICE).select_related(),
-        required=False,
-        widget=UnfoldAdminSelect2MultipleWidget,
-        label=_("Reserved gear"),
-    )
-    weeks = forms.IntegerField(
-        label=_("Repeat weekly"),
-        min_value=1,
-        max_value=52,
-        initial=1,
-        required=False,
-        widget=UnfoldAdminIntegerFieldWidget,
-        help_text=_("Number of weeks to book the same slot (1 = just this session)."),
-    )
-
-    class Meta:
-        model = Session
-        fields = ["client", "room", "start", "end", "status", "notes", "recall_notes"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields.pop("weeks")
-            self.fields.pop("status", None)
-            self.initial["engineers"] = list(self.instance.engineers.all())
-            self.initial["equipment"] = list(self.instance.equipment.all())
-        elif "status" in self.fields:
-            self.fields["status"].choices = [
-                (Session.Status.CONFIRMED, _("Confirmed")),
-                (Session.Status.REQUESTED, _("Requested (to be confirmed)")),
-            ]
-
-    def run_service(self, data: dict) -> Session:
-        by = self.request.user if self.request else None
-        details = {
-            "client": data["client"],
-            "room": data["room"],
-            "engineers": data.get("engineers") or [],
-            "equipment": data.get("equipment") or [],
-            "notes": data.get("notes", ""),
-            "recall_notes": data.get("recall_notes", ""),
-        }
-        if self.instance.pk:
-            return booking.session_update(
-                session=self.instance, start=data["start"], end=data["end"], by=by, **details
-            )
-        status = data.get("status") or Session.Status.CONFIRMED
-        weeks = data.get("weeks") or 1
-        if weeks > 1:
-            return booking.session_series_create(
-                weeks=weeks, start=data["start"], end=data["end"], status=status, by=by, **details
-            )[0]
-        return booking.session_create(
-            start=data["start"], end=data["end"], status=status, by=by, **details
-        )
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -181,7 +114,7 @@ class SessionAdmin(
     show_full_result_count = False
     paginator = LargeTablePaginator
     date_hierarchy = None
-    money_fields = ("price", "deposit_due", "refund_percent")
+    money_fields = ("price", "deposit_due", "refund_percent", "price_quote")
     readonly_fields = [
         "status",
         "price",
@@ -204,6 +137,9 @@ class SessionAdmin(
     ]
     actions = ["bill_selected"]
 
+    class Media:
+        js = ["studio/booking-form.js"]
+
     def get_queryset(self, request):
         return (
             super()
@@ -211,6 +147,19 @@ class SessionAdmin(
             .select_related("client", "room")
             .prefetch_related("engineers")
         )
+
+    # A booking form is not the place to edit or delete a client or a room: the related-object
+    # menu (an unlabeled ⋮ offering "Delete selected client") goes; a new client is typed in
+    # the form's own "New client" fields.
+    UNWRAPPED = ("client", "room")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if db_field.name in self.UNWRAPPED and isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
 
     def get_changeform_initial_data(self, request):
         """A slot drawn on the calendar arrives as ?start=…&end=… (the studio's wall clock)."""
@@ -223,6 +172,11 @@ class SessionAdmin(
                 initial.pop(name, None)
                 continue
             initial[name] = moment.replace(tzinfo=tz) if timezone.is_naive(moment) else moment
+        if "room" not in initial:
+            # A studio with one room in use books it every time: no choice to make.
+            rooms = list(Room.objects.filter(is_active=True).values_list("pk", flat=True)[:2])
+            if len(rooms) == 1:
+                initial["room"] = rooms[0]
         return initial
 
     def get_readonly_fields(self, request, obj=None):
@@ -235,31 +189,77 @@ class SessionAdmin(
         return ["start"] if upcoming else ["-start"]
 
     def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self._money_filtered(request, self._add_fieldsets(request))
         fieldsets = [
             (None, {"fields": ["client", "room", "start", "end", "engineers", "equipment"]}),
             (_("Notes"), {"fields": ["notes", "recall_notes"]}),
+            (
+                _("On the day and billing"),
+                {
+                    "fields": [
+                        "status",
+                        "price",
+                        "deposit_due",
+                        "refund_percent",
+                        "checked_in_at",
+                        "checked_out_at",
+                        "overtime_minutes",
+                        "gear_alert",
+                    ]
+                },
+            ),
         ]
-        if obj is None:
-            fieldsets[0][1]["fields"] += ["status", "weeks"]
-        else:
+        return self._money_filtered(request, fieldsets)
+
+    def _add_fieldsets(self, request) -> list:
+        fieldsets = [(None, {"fields": ["client"]})]
+        if can_add_client(request.user):
             fieldsets.append(
                 (
-                    _("On the day and billing"),
+                    _("New client"),
                     {
-                        "fields": [
-                            "status",
-                            "price",
-                            "deposit_due",
-                            "refund_percent",
-                            "checked_in_at",
-                            "checked_out_at",
-                            "overtime_minutes",
-                            "gear_alert",
-                        ]
+                        "fields": [("new_client_name", "new_client_email", "new_client_phone")],
+                        "description": _(
+                            "Not in the list yet? Leave the client above empty and type their "
+                            "details here: they are added as a client with this booking."
+                        ),
                     },
                 )
             )
-        return self._money_filtered(request, fieldsets)
+        when = ["room", "start", "end", "price_quote", "engineers", "equipment"]
+        return [
+            *fieldsets,
+            (_("Booking"), {"fields": [*when, "status", "weeks"]}),
+            (_("Notes"), {"fields": ["notes", "recall_notes"]}),
+        ]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Back to where the booking was started (the calendar's week, a client's page) when
+        it came with a `next`; Django's own answers for "Save and add another" and the rest."""
+        target = safe_next(request, default="")
+        if not target or any(key in request.POST for key in ("_continue", "_addanother", "_popup")):
+            return super().response_add(request, obj, post_url_continue)
+        session = Session.objects.select_related("client", "room").get(pk=obj.pk)
+        target = self._on_its_day(target, session)
+        self.message_user(
+            request,
+            _("Booked: %(client)s in %(room)s, %(when)s.")
+            % {"client": session.client, "room": session.room, "when": self.when(session)},
+            messages.SUCCESS,
+        )
+        return redirect(target)
+
+    @staticmethod
+    def _on_its_day(target: str, session: Session) -> str:
+        """The calendar opens on the booked day's week (its `date`), where the new session is,
+        unless the address already names a day."""
+        parts = urlsplit(target)
+        query = QueryDict(parts.query, mutable=True)
+        if parts.path != reverse("admin:calendar") or "date" in query:
+            return target
+        query["date"] = timezone.localtime(session.start).date().isoformat()
+        return urlunsplit(parts._replace(query=query.urlencode(safe="/")))
 
     def _money_filtered(self, request, fieldsets):
         if self.can_see_money(request):
@@ -323,30 +323,27 @@ class SessionAdmin(
 
     # --- which steps are offered ---------------------------------------------------------------
 
-    def _steps_offered(self, request, object_id) -> list[str]:
-        """The steps of this session the person may take now (read once per page)."""
-        if not self.has_change_permission(request):
-            return []
-        cache = request.__dict__.setdefault("_session_steps", {})
-        if object_id not in cache:
-            session = Session.objects.filter(pk=object_id).only("status", "start").first()
-            cache[object_id] = session_lifecycle.session_steps(session=session) if session else []
-        return cache[object_id]
+    # The step actions' pages take the change permission (a step the state does not allow is
+    # refused by its service, with the reason); the buttons are offered by state as well.
+    STEP_ACTIONS = {
+        "confirm_row": "confirm",
+        "check_in_row": "check_in",
+        "check_out_row": "check_out",
+        "cancel_row": "cancel",
+        "no_show_row": "no_show",
+    }
 
-    def has_confirm_step_permission(self, request, object_id=None):
-        return "confirm" in self._steps_offered(request, object_id)
-
-    def has_check_in_step_permission(self, request, object_id=None):
-        return "check_in" in self._steps_offered(request, object_id)
-
-    def has_check_out_step_permission(self, request, object_id=None):
-        return "check_out" in self._steps_offered(request, object_id)
-
-    def has_cancel_step_permission(self, request, object_id=None):
-        return "cancel" in self._steps_offered(request, object_id)
-
-    def has_no_show_step_permission(self, request, object_id=None):
-        return "no_show" in self._steps_offered(request, object_id)
+    def get_actions_detail(self, request, object_id):
+        actions = super().get_actions_detail(request, object_id)
+        session = Session.objects.filter(pk=object_id).only("status", "start").first()
+        steps = session_lifecycle.session_steps(session=session) if session else []
+        prefix = "studio_session_"
+        return [
+            a
+            for a in actions
+            if a.action_name.removeprefix(prefix) not in self.STEP_ACTIONS
+            or self.STEP_ACTIONS[a.action_name.removeprefix(prefix)] in steps
+        ]
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))
@@ -382,23 +379,23 @@ class SessionAdmin(
 
         return [*columns, next_steps]
 
-    @action(description=_("Confirm"), url_path="confirm", permissions=["confirm_step"])
+    @action(description=_("Confirm"), url_path="confirm", permissions=["change"])
     def confirm_row(self, request, object_id):
         return self._lifecycle(request, object_id, "confirm")
 
-    @action(description=_("Check in"), url_path="check-in", permissions=["check_in_step"])
+    @action(description=_("Check in"), url_path="check-in", permissions=["change"])
     def check_in_row(self, request, object_id):
         return self._lifecycle(request, object_id, "check_in")
 
-    @action(description=_("Check out"), url_path="check-out", permissions=["check_out_step"])
+    @action(description=_("Check out"), url_path="check-out", permissions=["change"])
     def check_out_row(self, request, object_id):
         return self._lifecycle(request, object_id, "check_out")
 
-    @action(description=_("Cancel session"), url_path="cancel", permissions=["cancel_step"])
+    @action(description=_("Cancel session"), url_path="cancel", permissions=["change"])
     def cancel_row(self, request, object_id):
         return self._lifecycle(request, object_id, "cancel")
 
-    @action(description=_("Mark as no-show"), url_path="no-show", permissions=["no_show_step"])
+    @action(description=_("Mark as no-show"), url_path="no-show", permissions=["change"])
     def no_show_row(self, request, object_id):
         return self._lifecycle(request, object_id, "no_show")
 

@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
-from studio.views import accounts, calendar, imports, onboarding, receivables, totals
+from studio.views import accounts, booking, calendar, imports, onboarding, receivables, totals
 from studio.views.two_factor import two_factor_urls
 
 
@@ -99,6 +99,11 @@ class StudioAdminSite(UnfoldAdminSite):
             path("money/totals/", self.admin_view(totals.live_totals), name="studio_live_totals"),
             path("calendar/", self.admin_view(calendar.calendar_view), page, name="calendar"),
             path("calendar/feed/", self.admin_view(calendar.calendar_feed), name="calendar_feed"),
+            path(
+                "calendar/price/",
+                self.admin_view(booking.session_price_quote),
+                name="session_price_quote",
+            ),
             path(
                 "calendar/sessions/<int:session_id>/move/",
                 self.admin_view(calendar.calendar_move),

@@ -169,6 +169,23 @@ def session_create(
     return session
 
 
+MOVE_CLOSED = "{session} is {status}: only a requested or confirmed session can be moved."
+MOVE_CHECKED_IN = "{session} is checked in: only its end can change (check it out to close it)."
+
+
+def _when_change_check(session: Session, *, room: Room, start: datetime, end: datetime) -> None:
+    """A session that has happened stays where it happened: a checked-in one may run longer or
+    shorter, a completed, cancelled or no-show one does not move at all."""
+    if (room.pk, start, end) == (session.room_id, session.start, session.end):
+        return
+    status = session.get_status_display().lower()
+    if session.status == Session.Status.CHECKED_IN:
+        if room.pk != session.room_id or start != session.start:
+            raise StudioError(MOVE_CHECKED_IN.format(session=session))
+    elif session.status not in (Session.Status.REQUESTED, Session.Status.CONFIRMED):
+        raise StudioError(MOVE_CLOSED.format(session=session, status=status))
+
+
 @transaction.atomic
 def session_update(
     *,
@@ -192,6 +209,9 @@ def session_update(
     before["equipment"] = sorted(str(g) for g in session.equipment.all())
     engineers = list(session.engineers.all()) if engineers is None else list(engineers)
     equipment = list(session.equipment.all()) if equipment is None else list(equipment)
+    _when_change_check(
+        session, room=room or session.room, start=start or session.start, end=end or session.end
+    )
     if client is not None:
         session.client = client
     if notes is not None:

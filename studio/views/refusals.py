@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from studio.services.readonly import read_only_message, renew_url
@@ -24,13 +24,26 @@ def _role_names(user) -> str:
     return ", ".join(user.groups.order_by("name").values_list("name", flat=True))
 
 
+def _back_office_site(request):
+    """The admin site serving this host's /admin/ (views never import the admin package):
+    Django marks each admin view with the site it belongs to."""
+    try:
+        match = resolve("/admin/", urlconf=getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    return getattr(match.func, "admin_site", None)
+
+
 def refusal_page(request, *, status: int, title: str, reason: str, links: list) -> HttpResponse:
     """`links` are (label, url) pairs, the first one the way forward."""
     if not _wants_html(request):
         return HttpResponse(reason, status=status, content_type="text/plain; charset=utf-8")
-    from studio.admin import studio_admin_site
-
-    in_back_office = request.path.startswith("/admin/") and getattr(request.user, "is_staff", False)
+    site = _back_office_site(request)
+    in_back_office = (
+        site is not None
+        and request.path.startswith("/admin/")
+        and getattr(request.user, "is_staff", False)
+    )
     context = {
         "title": title,
         "reason": reason,
@@ -39,7 +52,7 @@ def refusal_page(request, *, status: int, title: str, reason: str, links: list) 
         "in_back_office": in_back_office,
     }
     if in_back_office:
-        context.update(studio_admin_site.each_context(request))
+        context.update(site.each_context(request))
     response = TemplateResponse(request, "studio/refused.html", context, status=status)
     return response.render()
 

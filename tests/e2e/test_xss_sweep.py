@@ -249,7 +249,7 @@ def test_hostile_data_never_runs_anywhere(sweep_page, live_url, hostile_studio):
 
     # The calendar draws events after the page loads, from the JSON feed.
     visit(page, f"{live_url}/admin/calendar/")
-    page.locator(".fc-event").first.wait_for()
+    page.locator(".ec-event").first.wait_for()
     assert HOSTILE in page.locator("#calendar").inner_text()
     assert page.problems == [], page.problems
 

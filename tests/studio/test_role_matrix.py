@@ -245,6 +245,8 @@ CUSTOM = {
     "studio_live_totals": Custom(DRAFTING, "POST", probe={"lines": []}),
     "calendar": Custom(all_of("studio.view_session")),
     "calendar_feed": Custom(all_of("studio.view_session"), query=FEED),
+    # No room or times: a role that sees prices is told what to give (400), after the check.
+    "session_price_quote": Custom(all_of("studio.view_money"), allowed_status=400),
     # A body without dates: an allowed role is told so (400), after its permission was checked.
     "calendar_move": Custom(
         all_of("studio.change_session"), "POST", ("session",), allowed_status=400, probe={}

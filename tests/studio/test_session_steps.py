@@ -83,3 +83,28 @@ def test_each_row_of_the_list_shows_its_next_step(studio_a, owner_browser):
     assert f"/admin/studio/session/{checked_in.pk}/check-out/?next=" in page
     assert f"/admin/studio/session/{checked_in.pk}/confirm/" not in page
     assert f"/admin/studio/session/{requested.pk}/check-out/" not in page
+
+
+def test_a_session_that_happened_stays_where_it_happened(in_studio_a):
+    from studio.services.session_lifecycle import session_cancel
+    from studio.services.sessions import session_move
+
+    checked_in = session_check_in(session=booked(hours_from_now=1))
+    longer = session_move(
+        session=checked_in, start=checked_in.start, end=checked_in.end + timedelta(hours=1)
+    )
+    assert longer.end == checked_in.end + timedelta(hours=1)
+    with pytest.raises(StudioError, match="only its end can change"):
+        session_move(
+            session=checked_in,
+            start=checked_in.start + timedelta(hours=1),
+            end=checked_in.end + timedelta(hours=2),
+        )
+    cancelled = session_cancel(session=booked(hours_from_now=30))
+    with pytest.raises(StudioError, match="is cancelled: only a requested or confirmed"):
+        session_move(
+            session=cancelled,
+            start=cancelled.start + timedelta(hours=1),
+            end=cancelled.end + timedelta(hours=1),
+        )
+    assert Session.objects.get(pk=cancelled.pk).start == cancelled.start

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from siteconf.bench import backoffice, imports, money, tenancy
+from siteconf.bench import backoffice, calendar, imports, money, tenancy
 
 BENCHES = {
     "provisioning": lambda opts, progress: tenancy.bench_provisioning(
@@ -25,6 +25,7 @@ BENCHES = {
     ),
     "import": lambda opts, progress: imports.bench_import(rows=opts["rows"], progress=progress),
     "pdf": lambda opts, progress: money.bench_pdf(progress=progress),
+    "calendar_weight": lambda opts, progress: calendar.bench_calendar_weight(progress=progress),
     "invoice_race": lambda opts, progress: money.bench_issue_race(
         racers=opts["issuers"], progress=progress
     ),
