@@ -6,7 +6,7 @@ PY      := $(VENV)/bin/python
 PYSTAMP := $(VENV)/.installed
 NPMSTAMP := node_modules/.installed
 
-.PHONY: run test bench lint format screenshots setup clean-db help
+.PHONY: run test bench lint format screenshots fonts setup clean-db help
 
 help:
 	@echo "make run    install everything, start the database, seed the demo and serve it"
@@ -23,6 +23,10 @@ test: setup
 
 bench: setup
 	@$(PY) -m siteconf.devserver bench $(ARGS)
+
+# The marketing site's subset web fonts (committed; rerun after upgrading django-unfold).
+fonts: setup
+	@$(PY) bin/subset-fonts
 
 lint: setup
 	$(VENV)/bin/ruff check .

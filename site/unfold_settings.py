@@ -35,6 +35,8 @@ _UNFOLD_COMMON = {
     # E-mail, password and the two-factor code (for accounts that have it), in one form.
     "LOGIN": {"form": "studio.views.two_factor_forms.TwoFactorLoginForm"},
     "STYLES": [lambda request: static("siteconf/admin.css")],
+    # Names select2's search boxes by their fields' labels, on every page that has one.
+    "SCRIPTS": [lambda request: static("studio/select2-names.js")],
 }
 
 UNFOLD = {

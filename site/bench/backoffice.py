@@ -2,7 +2,8 @@
 
 The large studio is loaded with PostgreSQL COPY (100k clients, 300k sessions over several
 years, non-overlapping by construction), then the pages are requested through Django's test
-client, so the figures are server time without a network.
+client, so the figures are server time without a network: the owner's lists and record pages,
+and the Today of an engineer, a front desk and an accountant (each signed in as themselves).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -25,7 +26,8 @@ from siteconf.bench.stats import p95
 from siteconf.bench.studios import bench_studio, owner_email
 from siteconf.tenancy.models import Studio
 from siteconf.tenancy.services.provisioning import studio_destroy
-from studio.models import Client, Engineer, Room, Session
+from studio.models import Client, Engineer, Invoice, Room, Session
+from studio.selectors.settings import studio_settings_get
 from studio.services.errors import BookingConflict
 from studio.services.sessions import session_create
 
@@ -271,6 +273,46 @@ def _pages(today) -> dict[str, str]:
     }
 
 
+# Today as each role sees it (studio/selectors/today.py): the pages those people open first.
+ROLE_TODAYS = {
+    "today_engineer": "Engineer",
+    "today_front_desk": "Front desk",
+    "today_accountant": "Accountant",
+}
+
+
+def _role_users(studio: Studio) -> dict[str, User]:
+    """One member of staff per role in ROLE_TODAYS; the engineer is Engineer 00, who works
+    room 0 every day, so their Today is as full as an engineer's gets."""
+    users = {}
+    with schema_context(studio.schema_name):
+        for page, role in ROLE_TODAYS.items():
+            user = User.objects.create_user(
+                username=page, email=f"{page}@{SLUG}.example", is_staff=True
+            )
+            user.groups.add(Group.objects.get(name=role))
+            users[page] = user
+        Engineer.objects.update_or_create(
+            name="Engineer 00", defaults={"user": users["today_engineer"]}
+        )
+    return users
+
+
+def _record_pages() -> dict[str, str]:
+    """The change pages the studio opens most: the busiest client and their latest session,
+    the latest invoice, and the studio's settings."""
+    client = _busiest_client()
+    session = Session.objects.filter(client_id=client).order_by("-start").first()
+    invoice = Invoice.objects.order_by("-issue_date").first()
+    pages = {"client_page": f"/admin/studio/client/{client}/change/"}
+    if session is not None:
+        pages["session_change"] = f"/admin/studio/session/{session.pk}/change/"
+    if invoice is not None:
+        pages["invoice_change"] = f"/admin/studio/invoice/{invoice.pk}/change/"
+    pages["settings"] = f"/admin/studio/studiosettings/{studio_settings_get().pk}/change/"
+    return pages
+
+
 def _busiest_client() -> int:
     """The client with the longest history: the page whose cost must not grow with it."""
     with connection.cursor() as cursor:
@@ -302,9 +344,15 @@ def bench_backoffice(
 ) -> dict:
     studio = bench_studio(slug=SLUG, name="Bench Backoffice")
     try:
-        http = HttpClient(HTTP_HOST=f"{SLUG}.localhost")
+        host = f"{SLUG}.localhost"
+        owner = HttpClient(HTTP_HOST=host)
         with schema_context(studio.schema_name):
-            http.force_login(User.objects.get(email=owner_email(SLUG)))
+            owner.force_login(User.objects.get(email=owner_email(SLUG)))
+        browsers = {}
+        for page, user in _role_users(studio).items():
+            browsers[page] = HttpClient(HTTP_HOST=host)
+            with schema_context(studio.schema_name):
+                browsers[page].force_login(user)
         figures: dict[str, float] = {}
         sizes = [(clients // 100, sessions // 100), (clients, sessions)]
         loaded = (0, 0)
@@ -318,9 +366,10 @@ def bench_backoffice(
             loaded = (n_clients, n_sessions)
             pages = _pages(timezone.localdate())
             with schema_context(studio.schema_name):
-                pages["client_page"] = f"/admin/studio/client/{_busiest_client()}/change/"
+                pages.update(_record_pages())
+            pages.update(dict.fromkeys(ROLE_TODAYS, "/admin/"))
             for name, url in pages.items():
-                ms, queries = _measure(http, url, repeat)
+                ms, queries = _measure(browsers.get(name, owner), url, repeat)
                 figures[f"queries_{name}_{label}"] = queries
                 if label == "large":
                     figures[f"backoffice_p95_ms_{name}"] = round(ms, 1)

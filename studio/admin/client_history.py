@@ -26,6 +26,8 @@ class _OfTheClient:
     column, newest first."""
 
     list_per_page = PAGE
+    # The client's rows are the whole list here: "n of N" would count them a second time.
+    show_full_result_count = False
     actions = None
     actions_row = []
     without = ("client",)

@@ -105,7 +105,7 @@ def _studio_today(request, context: dict, *, today) -> dict:
         context["receivables"] = receivables.outstanding_summary()
         current, previous = months[-1][1], months[-2][1]
         context["revenue"] = {
-            "currency": studio_settings_get().currency,
+            "currency": settings.currency,
             "this_month": current,
             "last_month": previous,
             "change": round(100 * (current - previous) / previous) if previous else None,

@@ -34,8 +34,13 @@ class LineInline(TabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "description" and field is not None:
+        if field is None:
+            return field
+        if db_field.name == "description":
             field.widget.attrs["style"] = "min-width: 20rem"
+        # A row's cells sit under the table's headings, with no <label> of their own: name each
+        # for screen readers ("Quantity", not an unnamed field).
+        field.widget.attrs.setdefault("aria-label", str(field.label or db_field.verbose_name))
         return field
 
     def _editable(self, obj) -> bool:

@@ -5,60 +5,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('studio', '0010_owners_by_role'),
+        ("studio", "0010_owners_by_role"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='studiosettings',
-            name='account_holder',
-            field=models.CharField(blank=True, help_text='The name on the account.', max_length=140, verbose_name='account holder'),
+            model_name="studiosettings",
+            name="account_holder",
+            field=models.CharField(
+                blank=True,
+                help_text="The name on the account.",
+                max_length=140,
+                verbose_name="account holder",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='account_number',
-            field=models.CharField(blank=True, max_length=12, validators=[studio.models.banking.validate_account_number], verbose_name='account number'),
+            model_name="studiosettings",
+            name="account_number",
+            field=models.CharField(
+                blank=True,
+                max_length=12,
+                validators=[studio.models.banking.validate_account_number],
+                verbose_name="account number",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='bic',
-            field=models.CharField(blank=True, max_length=14, validators=[studio.models.banking.validate_bic], verbose_name='BIC / SWIFT'),
+            model_name="studiosettings",
+            name="bic",
+            field=models.CharField(
+                blank=True,
+                max_length=14,
+                validators=[studio.models.banking.validate_bic],
+                verbose_name="BIC / SWIFT",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='company_number',
-            field=models.CharField(blank=True, help_text='Companies House, SIRET, HRB…', max_length=40, verbose_name='company number'),
+            model_name="studiosettings",
+            name="company_number",
+            field=models.CharField(
+                blank=True,
+                help_text="Companies House, SIRET, HRB…",
+                max_length=40,
+                verbose_name="company number",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='iban',
-            field=models.CharField(blank=True, max_length=42, validators=[studio.models.banking.validate_iban], verbose_name='IBAN'),
+            model_name="studiosettings",
+            name="iban",
+            field=models.CharField(
+                blank=True,
+                max_length=42,
+                validators=[studio.models.banking.validate_iban],
+                verbose_name="IBAN",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='invoice_notes',
-            field=models.TextField(blank=True, help_text='Put on every new invoice, e.g. late-payment terms; editable per invoice.', verbose_name='default invoice notes'),
+            model_name="studiosettings",
+            name="invoice_notes",
+            field=models.TextField(
+                blank=True,
+                help_text="Put on every new invoice, e.g. late-payment terms; editable per invoice.",
+                verbose_name="default invoice notes",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='quote_notes',
-            field=models.TextField(blank=True, help_text='Put on every new quote, e.g. what the price includes.', verbose_name='default quote notes'),
+            model_name="studiosettings",
+            name="quote_notes",
+            field=models.TextField(
+                blank=True,
+                help_text="Put on every new quote, e.g. what the price includes.",
+                verbose_name="default quote notes",
+            ),
         ),
         migrations.AddField(
-            model_name='studiosettings',
-            name='sort_code',
-            field=models.CharField(blank=True, max_length=10, validators=[studio.models.banking.validate_sort_code], verbose_name='sort code'),
+            model_name="studiosettings",
+            name="sort_code",
+            field=models.CharField(
+                blank=True,
+                max_length=10,
+                validators=[studio.models.banking.validate_sort_code],
+                verbose_name="sort code",
+            ),
         ),
         migrations.AlterField(
-            model_name='studiosettings',
-            name='logo',
-            field=models.ImageField(blank=True, help_text='PNG or JPEG under 2 MB, printed at the top of documents.', upload_to='branding/', validators=[studio.models.banking.validate_logo], verbose_name='logo'),
+            model_name="studiosettings",
+            name="logo",
+            field=models.ImageField(
+                blank=True,
+                help_text="PNG or JPEG under 2 MB, printed at the top of documents.",
+                upload_to="branding/",
+                validators=[studio.models.banking.validate_logo],
+                verbose_name="logo",
+            ),
         ),
         migrations.AlterField(
-            model_name='studiosettings',
-            name='payment_details',
-            field=models.TextField(blank=True, help_text='Printed under the bank details, e.g. “Cheques to Studio Pro Ltd”.', verbose_name='other payment instructions'),
+            model_name="studiosettings",
+            name="payment_details",
+            field=models.TextField(
+                blank=True,
+                help_text="Printed under the bank details, e.g. “Cheques to Studio Pro Ltd”.",
+                verbose_name="other payment instructions",
+            ),
         ),
     ]

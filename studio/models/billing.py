@@ -154,7 +154,8 @@ class Invoice(Document):
             models.Index(fields=["status", "due_date"], name="invoice_status_due"),
             models.Index(fields=["client", "status"], name="invoice_client_status"),
             models.Index(fields=["issue_date"], name="invoice_issue_date"),
-            models.Index(fields=["-created_at"], name="invoice_created"),
+            # The list's order: newest first, then the primary key the admin adds to settle ties.
+            models.Index(fields=["-created_at", "-id"], name="invoice_created_id"),
         ]
         constraints = [
             *Document.numbering_constraints("invoice"),

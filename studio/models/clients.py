@@ -66,7 +66,13 @@ class Client(models.Model):
         constraints = [
             # One client per e-mail address (case-insensitive); clients without one are allowed.
             models.UniqueConstraint(
-                Lower("email"), name="client_email_unique", condition=~models.Q(email="")
+                Lower("email"),
+                name="client_email_unique",
+                condition=~models.Q(email=""),
+                violation_error_message=_(
+                    "Another client already has this e-mail address: search for it in the "
+                    "client list, or leave the e-mail empty."
+                ),
             ),
         ]
 

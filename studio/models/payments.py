@@ -58,7 +58,11 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["invoice", "received_at"], name="payment_invoice")]
+        indexes = [
+            models.Index(fields=["invoice", "received_at"], name="payment_invoice"),
+            # The payment list and the accountant's Today read the latest payments first.
+            models.Index(fields=["-received_at", "-id"], name="payment_received"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider_id"],

@@ -101,20 +101,44 @@ _UTILISATION_SQL = """
 """
 
 
+UTILISATION_CACHE_SECONDS = 300
+
+
 def room_utilisation(*, today: date, days: int = 28) -> dict:
     """Share of each opening hour booked per room over the last `days` days (0-100).
 
     Summed in PostgreSQL hour by hour, in the studio's time zone, so the cost does not depend on
-    how many sessions the period holds."""
+    how many sessions the period holds. The window ends before today, so only an edit to a past
+    session changes it: the hours are kept five minutes (per studio: cache keys carry the
+    schema); the rooms, their names and whether they are active are read each time."""
+    tz = str(timezone.get_current_timezone())
+    key = f"dashboard:utilisation:{today.isoformat()}:{days}:{tz}"
+    booked = cache.get(key)
+    if booked is None:
+        booked = _hours_booked(today=today, days=days, tz=tz)
+        cache.set(key, booked, UTILISATION_CACHE_SECONDS)
+    return {
+        "hours": list(OPEN_HOURS),
+        "rows": [
+            (
+                room,
+                [min(100, round(100 * booked.get((room.pk, h), 0) / days)) for h in OPEN_HOURS],
+            )
+            for room in Room.objects.filter(is_active=True)
+        ],
+    }
+
+
+def _hours_booked(*, today: date, days: int, tz: str) -> dict[tuple[int, int], float]:
+    """Hours booked per (room id, hour of the day) over the window."""
     start, _ = _day_bounds(today - timedelta(days=days))
     end, _ = _day_bounds(today)
-    rooms = list(Room.objects.filter(is_active=True))
-    booked: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    booked: dict[tuple[int, int], float] = defaultdict(float)
     with connection.cursor() as cursor:
         cursor.execute(
             _UTILISATION_SQL,
             {
-                "tz": str(timezone.get_current_timezone()),
+                "tz": tz,
                 "active": list(ACTIVE_STATUSES),
                 "start": start,
                 "end": end,
@@ -122,14 +146,8 @@ def room_utilisation(*, today: date, days: int = 28) -> dict:
             },
         )
         for room_id, hour, seconds in cursor.fetchall():
-            booked[room_id][hour] += float(seconds) / 3600
-    return {
-        "hours": list(OPEN_HOURS),
-        "rows": [
-            (room, [min(100, round(100 * booked[room.pk][h] / days)) for h in OPEN_HOURS])
-            for room in rooms
-        ],
-    }
+            booked[room_id, hour] += float(seconds) / 3600
+    return dict(booked)
 
 
 def maintenance_due(*, today: date, within_days: int = 30) -> list[Equipment]:

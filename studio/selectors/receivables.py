@@ -115,12 +115,11 @@ def invoiced_by_month(*, since: date) -> dict[date, Decimal]:
 
 
 def outstanding_summary() -> dict:
-    data = Invoice.objects.filter(status__in=Invoice.OPEN).aggregate(
-        outstanding=Sum(F("balance") * F("exchange_rate")),
+    """What is owed and how much of it is overdue, in one pass over the open invoices."""
+    owed = F("balance") * F("exchange_rate")
+    overdue = Q(overdue_since__isnull=False)
+    return Invoice.objects.filter(status__in=Invoice.OPEN).aggregate(
+        outstanding=Sum(owed, default=Decimal(0)),
+        overdue_count=Count("pk", filter=overdue),
+        overdue=Sum(owed, filter=overdue, default=Decimal(0)),
     )
-    overdue = Invoice.objects.filter(status__in=Invoice.OPEN, overdue_since__isnull=False)
-    return {
-        "outstanding": data["outstanding"] or Decimal(0),
-        "overdue_count": overdue.count(),
-        "overdue": overdue.aggregate(s=Sum(F("balance") * F("exchange_rate")))["s"] or Decimal(0),
-    }

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 
 from studio.models import Engineer, Equipment, Invoice, Payment, Quote, Session
+from studio.models.sessions import overlapping
 from studio.roles import OWNER_ROLE
 
 STUDIO, DESK, MONEY, ENGINEER = "studio", "desk", "money", "engineer"
@@ -62,7 +63,7 @@ def engineer_day(*, user, today: date) -> EngineerDay:
     end = start + timedelta(days=8)
     sessions = list(
         Session.objects.active()
-        .filter(engineers=engineer, start__lt=end, end__gt=start)
+        .filter(overlapping(start, end), engineers=engineer)
         .select_related("client", "room")
         .prefetch_related(
             Prefetch("equipment", queryset=Equipment.objects.order_by("make", "model"))
@@ -116,8 +117,7 @@ def desk_day(*, today: date) -> DeskDay:
     start, end = _bounds(today)
     todays = list(
         Session.objects.filter(
-            start__lt=end,
-            end__gt=start,
+            overlapping(start, end),
             status__in=(
                 Session.Status.REQUESTED,
                 Session.Status.CONFIRMED,

@@ -16,10 +16,10 @@ from studio.models import Client, Room, Session
 from studio.selectors.settings import studio_settings_get
 from studio.services.sessions import session_create
 from tests.e2e.axe import axe_violations
+from tests.e2e.calendar import EVENT, drag
 from tests.e2e.conftest import OWNER
 
 SHOTS = Path("/tmp/shots")
-EVENT = ".ec-event:not(.ec-bg-event)"
 
 
 @pytest.fixture
@@ -51,41 +51,6 @@ def sign_in(page, base):
     page.fill("input[name=password]", OWNER[1])
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/admin/")
-
-
-def column_x(page, room: str) -> float:
-    head = page.locator(".ec-col-head", has_text=room).first.bounding_box()
-    return head["x"] + head["width"] / 2
-
-
-def drag(page, starting: str, *, hours: float, lasting: float = 2, to_room: str | None = None):
-    """Drag the session whose time text starts with `starting` by `hours` (and into the
-    column of `to_room`); `lasting` is its length, which gives the grid's scale."""
-    event = page.locator(EVENT, has_text=starting).first
-    box = event.bounding_box()
-    per_hour = box["height"] / lasting
-    x, y = box["x"] + box["width"] / 2, box["y"] + 12
-    target_x = column_x(page, to_room) if to_room else x
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x, y + 10, steps=4)
-    page.mouse.move(target_x, y + hours * per_hour, steps=15)
-    page.mouse.up()
-
-
-def draw_slot(page, *, room: str, start: str, end: str):
-    """Draw a slot on today's column of `room` in the day view, from `start` to `end`
-    ("10:00"): the booking form opens for it. For the journeys that book from the calendar."""
-    page.locator(EVENT).or_(page.locator(".ec-col-head")).first.wait_for()
-    labels = page.locator(".ec-sidebar .ec-slot")
-    top = labels.filter(has_text=start).first.bounding_box()
-    bottom = labels.filter(has_text=end).first.bounding_box()
-    x = column_x(page, room)
-    # A label sits centred on its hour line.
-    page.mouse.move(x, top["y"] + top["height"] / 2 + 3)
-    page.mouse.down()
-    page.mouse.move(x, bottom["y"] + bottom["height"] / 2 - 3, steps=8)
-    page.mouse.up()
 
 
 def open_day(page, live_url):

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 
 from studio.models import Client, Invoice
 from studio.services.invoices import invoice_create
+from tests.e2e.axe import axe_violations
 from tests.e2e.test_calendar_journey import sign_in
 
 
@@ -21,6 +22,8 @@ def test_a_draft_is_totalled_live_issued_and_paid(page, live_url, e2e_studio, dj
         )
     sign_in(page, live_url)
     page.goto(f"{live_url}/admin/studio/invoice/{draft.pk}/change/")
+    page.wait_for_load_state("load")  # the field names are set once the page has loaded
+    found = axe_violations(page)  # and on each page after
     totals = page.locator("[data-live-totals]")
     assert "€288.00" in totals.inner_text()
 
@@ -46,10 +49,12 @@ def test_a_draft_is_totalled_live_issued_and_paid(page, live_url, e2e_studio, dj
         number = Invoice.objects.get(pk=draft.pk).number
     assert number and number.startswith("INV-")
     assert number in page.title()
+    found += axe_violations(page)
     assert page.locator("input[name='lines-0-unit_price']").count() == 0  # frozen now
 
     page.get_by_role("link", name="Record a payment").click()
     assert page.input_value("input[name='amount']") == "504.00"
+    found += axe_violations(page)
     page.fill("input[name='reference']", "Bank transfer 7781")
     page.get_by_role("button", name="Record the payment").click()
     page.wait_for_load_state("networkidle")
@@ -59,3 +64,5 @@ def test_a_draft_is_totalled_live_issued_and_paid(page, live_url, e2e_studio, dj
         assert invoice.number and invoice.number.startswith("INV-")
     assert "Balance due" in page.locator("[data-totals]").inner_text()
     assert "€0.00" in page.locator("[data-totals]").inner_text()
+    found += axe_violations(page)
+    assert not found, "\n".join(found)

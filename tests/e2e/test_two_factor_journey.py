@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
+from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import OWNER
 
 
@@ -35,6 +36,7 @@ def test_an_owner_turns_on_two_factor_sign_in_and_signs_in_with_a_code(
     page, live_url, e2e_studio, django_db_blocker
 ):
     page.goto(f"{live_url}/admin/login/")
+    found = axe_violations(page)  # and on each page after
     page.fill("input[name=username]", OWNER[0])
     page.fill("input[name=password]", OWNER[1])
     page.click("button[type=submit]")
@@ -45,12 +47,14 @@ def test_an_owner_turns_on_two_factor_sign_in_and_signs_in_with_a_code(
     assert "off" in page.inner_text("#two-factor-status").lower()
     assert page.locator("#two-factor-qr svg").count() == 1
     secret = page.inner_text("#two-factor-secret")
+    found += axe_violations(page)
     shoot(page, "2fa-enrol.png")
 
     page.fill("input[name=code]", code_for(secret))
     page.click("form.two-factor-confirm button[type=submit]")
     codes = page.locator("#backup-codes code").all_inner_texts()
     assert len(codes) == 10
+    found += axe_violations(page)
     shoot(page, "2fa-codes.png")
 
     page.context.clear_cookies()
@@ -61,12 +65,14 @@ def test_an_owner_turns_on_two_factor_sign_in_and_signs_in_with_a_code(
     # The password alone no longer opens the back office.
     assert "two-factor" in page.inner_text("#login-form").lower()
     assert page.url.startswith(f"{live_url}/admin/login/")
+    found += axe_violations(page)  # the code step
 
     page.fill("input[name=password]", OWNER[1])
     page.fill("input[name=otp_token]", code_for(secret, 1))
     shoot(page, "2fa-login.png")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_url}/admin/")
+    found += axe_violations(page)
 
     with django_db_blocker.unblock(), schema_context(e2e_studio.schema_name):
         owner = User.objects.get(username=OWNER[0])
@@ -74,3 +80,4 @@ def test_an_owner_turns_on_two_factor_sign_in_and_signs_in_with_a_code(
         # Leave the module's studio as the other journeys expect it.
         TOTPDevice.objects.filter(user=owner).delete()
         StaticDevice.objects.filter(user=owner).delete()
+    assert not found, "\n".join(found)

@@ -67,28 +67,3 @@ document.addEventListener("DOMContentLoaded", function () {
   // The calendar opens the form with a room and times already filled in.
   refresh();
 });
-
-// The search boxes (Django's select2 for the client, Unfold's for the gear) are named by their
-// own contents, empty until something is chosen: a screen reader would announce nameless
-// fields. Name them by the field's label too, once select2 has drawn them (after the page's
-// ready handlers).
-window.addEventListener("load", function () {
-  document.querySelectorAll("select.select2-hidden-accessible").forEach((select) => {
-    const label = document.querySelector(`label[for='${select.id}']`);
-    const drawn = select.nextElementSibling;
-    if (!label || !drawn || !drawn.classList.contains("select2")) return;
-    label.id = label.id || `${select.id}_label`;
-    const boxes = [
-      drawn.querySelector(".select2-selection"),
-      document.getElementById(`select2-${select.id}-container`),
-      drawn.querySelector(".select2-search__field"),
-    ];
-    boxes.forEach((box) => {
-      if (!box) return;
-      const named = box.getAttribute("aria-labelledby") || "";
-      if (!named.split(" ").includes(label.id)) {
-        box.setAttribute("aria-labelledby", `${label.id} ${named}`.trim());
-      }
-    });
-  });
-});
