@@ -13,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 _UNFOLD_COMMON = {
     "SITE_SYMBOL": "graphic_eq",
+    # Without an icon link, browsers ask for /favicon.ico on every page (a 404).
+    "SITE_FAVICONS": [
+        {
+            "rel": "icon",
+            "sizes": "any",
+            "type": "image/svg+xml",
+            "href": lambda request: static("siteconf/favicon.svg"),
+        }
+    ],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": True,
     "BORDER_RADIUS": "8px",
@@ -35,8 +44,8 @@ _UNFOLD_COMMON = {
     # E-mail, password and the two-factor code (for accounts that have it), in one form.
     "LOGIN": {"form": "studio.views.two_factor_forms.TwoFactorLoginForm"},
     "STYLES": [lambda request: static("siteconf/admin.css")],
-    # Names select2's search boxes by their fields' labels, on every page that has one.
-    "SCRIPTS": [lambda request: static("studio/select2-names.js")],
+    # Names select2's search boxes and the two-list picker's icons for screen readers.
+    "SCRIPTS": [lambda request: static("studio/admin-accessibility.js")],
 }
 
 UNFOLD = {

@@ -7,50 +7,929 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0003_help_category_labels'),
+        ("cms", "0003_help_category_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='blogpostpage',
-            name='body',
-            field=wagtail.fields.StreamField([('text', 0), ('image', 4), ('callout', 8), ('steps', 12), ('quote', 14), ('call_to_action', 20)], block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'code', 'blockquote'], 'template': 'cms/blocks/prose.html'}), 1: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 2: ('wagtail.blocks.CharBlock', (), {'max_length': 250, 'required': False}), 3: ('wagtail.blocks.BooleanBlock', (), {'help_text': 'Wider than the text column.', 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('image', 1), ('caption', 2), ('wide', 3)]], {}), 5: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('tip', 'Tip'), ('note', 'Note'), ('warning', 'Watch out')]}), 6: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'code', 'ul']}), 8: ('wagtail.blocks.StructBlock', [[('kind', 5), ('title', 6), ('text', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 10: ('wagtail.blocks.StructBlock', [[('title', 9), ('text', 7)]], {}), 11: ('wagtail.blocks.ListBlock', (10,), {}), 12: ('wagtail.blocks.StructBlock', [[('heading', 6), ('steps', 11)]], {}), 13: ('wagtail.blocks.TextBlock', (), {}), 14: ('wagtail.blocks.StructBlock', [[('quote', 13), ('attribution', 6)]], {}), 15: ('wagtail.blocks.TextBlock', (), {'required': False}), 16: ('wagtail.blocks.CharBlock', (), {'max_length': 40}), 17: ('wagtail.blocks.CharBlock', (), {'help_text': 'A path like /pricing/ or a full URL.', 'max_length': 200, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 18: ('wagtail.blocks.CharBlock', (), {'max_length': 40, 'required': False}), 19: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 20: ('wagtail.blocks.StructBlock', [[('heading', 9), ('text', 15), ('button_label', 16), ('button_url', 17), ('secondary_label', 18), ('secondary_url', 19)]], {})}),
+            model_name="blogpostpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("text", 0),
+                    ("image", 4),
+                    ("callout", 8),
+                    ("steps", 12),
+                    ("quote", 14),
+                    ("call_to_action", 20),
+                ],
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "h2",
+                                "h3",
+                                "h4",
+                                "bold",
+                                "italic",
+                                "ol",
+                                "ul",
+                                "link",
+                                "code",
+                                "blockquote",
+                            ],
+                            "template": "cms/blocks/prose.html",
+                        },
+                    ),
+                    1: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    2: ("wagtail.blocks.CharBlock", (), {"max_length": 250, "required": False}),
+                    3: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"help_text": "Wider than the text column.", "required": False},
+                    ),
+                    4: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 1), ("caption", 2), ("wide", 3)]],
+                        {},
+                    ),
+                    5: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {"choices": [("tip", "Tip"), ("note", "Note"), ("warning", "Watch out")]},
+                    ),
+                    6: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    7: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link", "code", "ul"]},
+                    ),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("kind", 5), ("title", 6), ("text", 7)]],
+                        {},
+                    ),
+                    9: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                    10: ("wagtail.blocks.StructBlock", [[("title", 9), ("text", 7)]], {}),
+                    11: ("wagtail.blocks.ListBlock", (10,), {}),
+                    12: ("wagtail.blocks.StructBlock", [[("heading", 6), ("steps", 11)]], {}),
+                    13: ("wagtail.blocks.TextBlock", (), {}),
+                    14: ("wagtail.blocks.StructBlock", [[("quote", 13), ("attribution", 6)]], {}),
+                    15: ("wagtail.blocks.TextBlock", (), {"required": False}),
+                    16: ("wagtail.blocks.CharBlock", (), {"max_length": 40}),
+                    17: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "A path like /pricing/ or a full URL.",
+                            "max_length": 200,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    18: ("wagtail.blocks.CharBlock", (), {"max_length": 40, "required": False}),
+                    19: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "max_length": 200,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    20: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("heading", 9),
+                                ("text", 15),
+                                ("button_label", 16),
+                                ("button_url", 17),
+                                ("secondary_label", 18),
+                                ("secondary_url", 19),
+                            ]
+                        ],
+                        {},
+                    ),
+                },
+            ),
         ),
         migrations.AlterField(
-            model_name='contentpage',
-            name='body',
-            field=wagtail.fields.StreamField([('features', 8), ('image_text', 13), ('steps', 18), ('testimonials', 21), ('faq', 25), ('call_to_action', 30), ('text', 31), ('image', 34), ('callout', 36)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.TextBlock', (), {'required': False}), 2: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('calendar', 'Calendar'), ('sliders', 'Mixing desk'), ('headphones', 'Headphones'), ('receipt', 'Invoice'), ('tool', 'Maintenance'), ('upload', 'Import'), ('bolt', 'Speed'), ('users', 'Team'), ('lock', 'Security'), ('music', 'Music')], 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'max_length': 80}), 4: ('wagtail.blocks.TextBlock', (), {'max_length': 400}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': 'Optional: a page like /features/calendar/.', 'max_length': 200, 'required': False, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 6: ('wagtail.blocks.StructBlock', [[('icon', 2), ('title', 3), ('text', 4), ('link_url', 5)]], {}), 7: ('wagtail.blocks.ListBlock', (6,), {}), 8: ('wagtail.blocks.StructBlock', [[('heading', 0), ('intro', 1), ('features', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 60, 'required': False}), 10: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'code', 'blockquote']}), 11: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 12: ('wagtail.blocks.BooleanBlock', (), {'required': False}), 13: ('wagtail.blocks.StructBlock', [[('eyebrow', 9), ('heading', 0), ('text', 10), ('image', 11), ('image_on_left', 12)]], {}), 14: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 15: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'code', 'ul']}), 16: ('wagtail.blocks.StructBlock', [[('title', 0), ('text', 15)]], {}), 17: ('wagtail.blocks.ListBlock', (16,), {}), 18: ('wagtail.blocks.StructBlock', [[('heading', 14), ('steps', 17)]], {}), 19: ('wagtail.snippets.blocks.SnippetChooserBlock', ('cms.Testimonial',), {}), 20: ('wagtail.blocks.ListBlock', (19,), {}), 21: ('wagtail.blocks.StructBlock', [[('heading', 14), ('testimonials', 20)]], {}), 22: ('wagtail.blocks.CharBlock', (), {'default': 'Frequently asked questions', 'max_length': 120}), 23: ('wagtail.snippets.blocks.SnippetChooserBlock', ('cms.FaqEntry',), {}), 24: ('wagtail.blocks.ListBlock', (23,), {}), 25: ('wagtail.blocks.StructBlock', [[('heading', 22), ('questions', 24)]], {}), 26: ('wagtail.blocks.CharBlock', (), {'max_length': 40}), 27: ('wagtail.blocks.CharBlock', (), {'help_text': 'A path like /pricing/ or a full URL.', 'max_length': 200, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 28: ('wagtail.blocks.CharBlock', (), {'max_length': 40, 'required': False}), 29: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 30: ('wagtail.blocks.StructBlock', [[('heading', 0), ('text', 1), ('button_label', 26), ('button_url', 27), ('secondary_label', 28), ('secondary_url', 29)]], {}), 31: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'code', 'blockquote'], 'template': 'cms/blocks/text.html'}), 32: ('wagtail.blocks.CharBlock', (), {'max_length': 250, 'required': False}), 33: ('wagtail.blocks.BooleanBlock', (), {'help_text': 'Wider than the text column.', 'required': False}), 34: ('wagtail.blocks.StructBlock', [[('image', 11), ('caption', 32), ('wide', 33)]], {}), 35: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('tip', 'Tip'), ('note', 'Note'), ('warning', 'Watch out')]}), 36: ('wagtail.blocks.StructBlock', [[('kind', 35), ('title', 14), ('text', 15)]], {})}),
+            model_name="contentpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("features", 8),
+                    ("image_text", 13),
+                    ("steps", 18),
+                    ("testimonials", 21),
+                    ("faq", 25),
+                    ("call_to_action", 30),
+                    ("text", 31),
+                    ("image", 34),
+                    ("callout", 36),
+                ],
+                blank=True,
+                block_lookup={
+                    0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                    1: ("wagtail.blocks.TextBlock", (), {"required": False}),
+                    2: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("calendar", "Calendar"),
+                                ("sliders", "Mixing desk"),
+                                ("headphones", "Headphones"),
+                                ("receipt", "Invoice"),
+                                ("tool", "Maintenance"),
+                                ("upload", "Import"),
+                                ("bolt", "Speed"),
+                                ("users", "Team"),
+                                ("lock", "Security"),
+                                ("music", "Music"),
+                            ],
+                            "required": False,
+                        },
+                    ),
+                    3: ("wagtail.blocks.CharBlock", (), {"max_length": 80}),
+                    4: ("wagtail.blocks.TextBlock", (), {"max_length": 400}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Optional: a page like /features/calendar/.",
+                            "max_length": 200,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    6: (
+                        "wagtail.blocks.StructBlock",
+                        [[("icon", 2), ("title", 3), ("text", 4), ("link_url", 5)]],
+                        {},
+                    ),
+                    7: ("wagtail.blocks.ListBlock", (6,), {}),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("heading", 0), ("intro", 1), ("features", 7)]],
+                        {},
+                    ),
+                    9: ("wagtail.blocks.CharBlock", (), {"max_length": 60, "required": False}),
+                    10: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "h2",
+                                "h3",
+                                "h4",
+                                "bold",
+                                "italic",
+                                "ol",
+                                "ul",
+                                "link",
+                                "code",
+                                "blockquote",
+                            ]
+                        },
+                    ),
+                    11: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    12: ("wagtail.blocks.BooleanBlock", (), {"required": False}),
+                    13: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("eyebrow", 9),
+                                ("heading", 0),
+                                ("text", 10),
+                                ("image", 11),
+                                ("image_on_left", 12),
+                            ]
+                        ],
+                        {},
+                    ),
+                    14: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    15: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link", "code", "ul"]},
+                    ),
+                    16: ("wagtail.blocks.StructBlock", [[("title", 0), ("text", 15)]], {}),
+                    17: ("wagtail.blocks.ListBlock", (16,), {}),
+                    18: ("wagtail.blocks.StructBlock", [[("heading", 14), ("steps", 17)]], {}),
+                    19: ("wagtail.snippets.blocks.SnippetChooserBlock", ("cms.Testimonial",), {}),
+                    20: ("wagtail.blocks.ListBlock", (19,), {}),
+                    21: (
+                        "wagtail.blocks.StructBlock",
+                        [[("heading", 14), ("testimonials", 20)]],
+                        {},
+                    ),
+                    22: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Frequently asked questions", "max_length": 120},
+                    ),
+                    23: ("wagtail.snippets.blocks.SnippetChooserBlock", ("cms.FaqEntry",), {}),
+                    24: ("wagtail.blocks.ListBlock", (23,), {}),
+                    25: ("wagtail.blocks.StructBlock", [[("heading", 22), ("questions", 24)]], {}),
+                    26: ("wagtail.blocks.CharBlock", (), {"max_length": 40}),
+                    27: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "A path like /pricing/ or a full URL.",
+                            "max_length": 200,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    28: ("wagtail.blocks.CharBlock", (), {"max_length": 40, "required": False}),
+                    29: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "max_length": 200,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    30: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("heading", 0),
+                                ("text", 1),
+                                ("button_label", 26),
+                                ("button_url", 27),
+                                ("secondary_label", 28),
+                                ("secondary_url", 29),
+                            ]
+                        ],
+                        {},
+                    ),
+                    31: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "h2",
+                                "h3",
+                                "h4",
+                                "bold",
+                                "italic",
+                                "ol",
+                                "ul",
+                                "link",
+                                "code",
+                                "blockquote",
+                            ],
+                            "template": "cms/blocks/text.html",
+                        },
+                    ),
+                    32: ("wagtail.blocks.CharBlock", (), {"max_length": 250, "required": False}),
+                    33: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"help_text": "Wider than the text column.", "required": False},
+                    ),
+                    34: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 11), ("caption", 32), ("wide", 33)]],
+                        {},
+                    ),
+                    35: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {"choices": [("tip", "Tip"), ("note", "Note"), ("warning", "Watch out")]},
+                    ),
+                    36: (
+                        "wagtail.blocks.StructBlock",
+                        [[("kind", 35), ("title", 14), ("text", 15)]],
+                        {},
+                    ),
+                },
+            ),
         ),
         migrations.AlterField(
-            model_name='footerlink',
-            name='url',
-            field=models.CharField(help_text='A path like /pricing/ or a full URL.', max_length=200, validators=[django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]),
+            model_name="footerlink",
+            name="url",
+            field=models.CharField(
+                help_text="A path like /pricing/ or a full URL.",
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                        "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                        flags=re.RegexFlag["IGNORECASE"],
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='helparticlepage',
-            name='body',
-            field=wagtail.fields.StreamField([('text', 0), ('image', 4), ('callout', 8), ('steps', 12), ('quote', 14), ('call_to_action', 20)], block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'code', 'blockquote'], 'template': 'cms/blocks/prose.html'}), 1: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 2: ('wagtail.blocks.CharBlock', (), {'max_length': 250, 'required': False}), 3: ('wagtail.blocks.BooleanBlock', (), {'help_text': 'Wider than the text column.', 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('image', 1), ('caption', 2), ('wide', 3)]], {}), 5: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('tip', 'Tip'), ('note', 'Note'), ('warning', 'Watch out')]}), 6: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'code', 'ul']}), 8: ('wagtail.blocks.StructBlock', [[('kind', 5), ('title', 6), ('text', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 10: ('wagtail.blocks.StructBlock', [[('title', 9), ('text', 7)]], {}), 11: ('wagtail.blocks.ListBlock', (10,), {}), 12: ('wagtail.blocks.StructBlock', [[('heading', 6), ('steps', 11)]], {}), 13: ('wagtail.blocks.TextBlock', (), {}), 14: ('wagtail.blocks.StructBlock', [[('quote', 13), ('attribution', 6)]], {}), 15: ('wagtail.blocks.TextBlock', (), {'required': False}), 16: ('wagtail.blocks.CharBlock', (), {'max_length': 40}), 17: ('wagtail.blocks.CharBlock', (), {'help_text': 'A path like /pricing/ or a full URL.', 'max_length': 200, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 18: ('wagtail.blocks.CharBlock', (), {'max_length': 40, 'required': False}), 19: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 20: ('wagtail.blocks.StructBlock', [[('heading', 9), ('text', 15), ('button_label', 16), ('button_url', 17), ('secondary_label', 18), ('secondary_url', 19)]], {})}),
+            model_name="helparticlepage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("text", 0),
+                    ("image", 4),
+                    ("callout", 8),
+                    ("steps", 12),
+                    ("quote", 14),
+                    ("call_to_action", 20),
+                ],
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "h2",
+                                "h3",
+                                "h4",
+                                "bold",
+                                "italic",
+                                "ol",
+                                "ul",
+                                "link",
+                                "code",
+                                "blockquote",
+                            ],
+                            "template": "cms/blocks/prose.html",
+                        },
+                    ),
+                    1: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    2: ("wagtail.blocks.CharBlock", (), {"max_length": 250, "required": False}),
+                    3: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"help_text": "Wider than the text column.", "required": False},
+                    ),
+                    4: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 1), ("caption", 2), ("wide", 3)]],
+                        {},
+                    ),
+                    5: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {"choices": [("tip", "Tip"), ("note", "Note"), ("warning", "Watch out")]},
+                    ),
+                    6: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    7: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link", "code", "ul"]},
+                    ),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("kind", 5), ("title", 6), ("text", 7)]],
+                        {},
+                    ),
+                    9: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                    10: ("wagtail.blocks.StructBlock", [[("title", 9), ("text", 7)]], {}),
+                    11: ("wagtail.blocks.ListBlock", (10,), {}),
+                    12: ("wagtail.blocks.StructBlock", [[("heading", 6), ("steps", 11)]], {}),
+                    13: ("wagtail.blocks.TextBlock", (), {}),
+                    14: ("wagtail.blocks.StructBlock", [[("quote", 13), ("attribution", 6)]], {}),
+                    15: ("wagtail.blocks.TextBlock", (), {"required": False}),
+                    16: ("wagtail.blocks.CharBlock", (), {"max_length": 40}),
+                    17: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "A path like /pricing/ or a full URL.",
+                            "max_length": 200,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    18: ("wagtail.blocks.CharBlock", (), {"max_length": 40, "required": False}),
+                    19: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "max_length": 200,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    20: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("heading", 9),
+                                ("text", 15),
+                                ("button_label", 16),
+                                ("button_url", 17),
+                                ("secondary_label", 18),
+                                ("secondary_url", 19),
+                            ]
+                        ],
+                        {},
+                    ),
+                },
+            ),
         ),
         migrations.AlterField(
-            model_name='homepage',
-            name='body',
-            field=wagtail.fields.StreamField([('features', 8), ('image_text', 13), ('steps', 18), ('testimonials', 21), ('faq', 25), ('call_to_action', 30), ('text', 31), ('image', 34), ('callout', 36)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.TextBlock', (), {'required': False}), 2: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('calendar', 'Calendar'), ('sliders', 'Mixing desk'), ('headphones', 'Headphones'), ('receipt', 'Invoice'), ('tool', 'Maintenance'), ('upload', 'Import'), ('bolt', 'Speed'), ('users', 'Team'), ('lock', 'Security'), ('music', 'Music')], 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'max_length': 80}), 4: ('wagtail.blocks.TextBlock', (), {'max_length': 400}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': 'Optional: a page like /features/calendar/.', 'max_length': 200, 'required': False, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 6: ('wagtail.blocks.StructBlock', [[('icon', 2), ('title', 3), ('text', 4), ('link_url', 5)]], {}), 7: ('wagtail.blocks.ListBlock', (6,), {}), 8: ('wagtail.blocks.StructBlock', [[('heading', 0), ('intro', 1), ('features', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 60, 'required': False}), 10: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'code', 'blockquote']}), 11: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 12: ('wagtail.blocks.BooleanBlock', (), {'required': False}), 13: ('wagtail.blocks.StructBlock', [[('eyebrow', 9), ('heading', 0), ('text', 10), ('image', 11), ('image_on_left', 12)]], {}), 14: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 15: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'code', 'ul']}), 16: ('wagtail.blocks.StructBlock', [[('title', 0), ('text', 15)]], {}), 17: ('wagtail.blocks.ListBlock', (16,), {}), 18: ('wagtail.blocks.StructBlock', [[('heading', 14), ('steps', 17)]], {}), 19: ('wagtail.snippets.blocks.SnippetChooserBlock', ('cms.Testimonial',), {}), 20: ('wagtail.blocks.ListBlock', (19,), {}), 21: ('wagtail.blocks.StructBlock', [[('heading', 14), ('testimonials', 20)]], {}), 22: ('wagtail.blocks.CharBlock', (), {'default': 'Frequently asked questions', 'max_length': 120}), 23: ('wagtail.snippets.blocks.SnippetChooserBlock', ('cms.FaqEntry',), {}), 24: ('wagtail.blocks.ListBlock', (23,), {}), 25: ('wagtail.blocks.StructBlock', [[('heading', 22), ('questions', 24)]], {}), 26: ('wagtail.blocks.CharBlock', (), {'max_length': 40}), 27: ('wagtail.blocks.CharBlock', (), {'help_text': 'A path like /pricing/ or a full URL.', 'max_length': 200, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 28: ('wagtail.blocks.CharBlock', (), {'max_length': 40, 'required': False}), 29: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 30: ('wagtail.blocks.StructBlock', [[('heading', 0), ('text', 1), ('button_label', 26), ('button_url', 27), ('secondary_label', 28), ('secondary_url', 29)]], {}), 31: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'code', 'blockquote'], 'template': 'cms/blocks/text.html'}), 32: ('wagtail.blocks.CharBlock', (), {'max_length': 250, 'required': False}), 33: ('wagtail.blocks.BooleanBlock', (), {'help_text': 'Wider than the text column.', 'required': False}), 34: ('wagtail.blocks.StructBlock', [[('image', 11), ('caption', 32), ('wide', 33)]], {}), 35: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('tip', 'Tip'), ('note', 'Note'), ('warning', 'Watch out')]}), 36: ('wagtail.blocks.StructBlock', [[('kind', 35), ('title', 14), ('text', 15)]], {})}),
+            model_name="homepage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("features", 8),
+                    ("image_text", 13),
+                    ("steps", 18),
+                    ("testimonials", 21),
+                    ("faq", 25),
+                    ("call_to_action", 30),
+                    ("text", 31),
+                    ("image", 34),
+                    ("callout", 36),
+                ],
+                blank=True,
+                block_lookup={
+                    0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                    1: ("wagtail.blocks.TextBlock", (), {"required": False}),
+                    2: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("calendar", "Calendar"),
+                                ("sliders", "Mixing desk"),
+                                ("headphones", "Headphones"),
+                                ("receipt", "Invoice"),
+                                ("tool", "Maintenance"),
+                                ("upload", "Import"),
+                                ("bolt", "Speed"),
+                                ("users", "Team"),
+                                ("lock", "Security"),
+                                ("music", "Music"),
+                            ],
+                            "required": False,
+                        },
+                    ),
+                    3: ("wagtail.blocks.CharBlock", (), {"max_length": 80}),
+                    4: ("wagtail.blocks.TextBlock", (), {"max_length": 400}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Optional: a page like /features/calendar/.",
+                            "max_length": 200,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    6: (
+                        "wagtail.blocks.StructBlock",
+                        [[("icon", 2), ("title", 3), ("text", 4), ("link_url", 5)]],
+                        {},
+                    ),
+                    7: ("wagtail.blocks.ListBlock", (6,), {}),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("heading", 0), ("intro", 1), ("features", 7)]],
+                        {},
+                    ),
+                    9: ("wagtail.blocks.CharBlock", (), {"max_length": 60, "required": False}),
+                    10: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "h2",
+                                "h3",
+                                "h4",
+                                "bold",
+                                "italic",
+                                "ol",
+                                "ul",
+                                "link",
+                                "code",
+                                "blockquote",
+                            ]
+                        },
+                    ),
+                    11: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    12: ("wagtail.blocks.BooleanBlock", (), {"required": False}),
+                    13: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("eyebrow", 9),
+                                ("heading", 0),
+                                ("text", 10),
+                                ("image", 11),
+                                ("image_on_left", 12),
+                            ]
+                        ],
+                        {},
+                    ),
+                    14: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    15: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link", "code", "ul"]},
+                    ),
+                    16: ("wagtail.blocks.StructBlock", [[("title", 0), ("text", 15)]], {}),
+                    17: ("wagtail.blocks.ListBlock", (16,), {}),
+                    18: ("wagtail.blocks.StructBlock", [[("heading", 14), ("steps", 17)]], {}),
+                    19: ("wagtail.snippets.blocks.SnippetChooserBlock", ("cms.Testimonial",), {}),
+                    20: ("wagtail.blocks.ListBlock", (19,), {}),
+                    21: (
+                        "wagtail.blocks.StructBlock",
+                        [[("heading", 14), ("testimonials", 20)]],
+                        {},
+                    ),
+                    22: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Frequently asked questions", "max_length": 120},
+                    ),
+                    23: ("wagtail.snippets.blocks.SnippetChooserBlock", ("cms.FaqEntry",), {}),
+                    24: ("wagtail.blocks.ListBlock", (23,), {}),
+                    25: ("wagtail.blocks.StructBlock", [[("heading", 22), ("questions", 24)]], {}),
+                    26: ("wagtail.blocks.CharBlock", (), {"max_length": 40}),
+                    27: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "A path like /pricing/ or a full URL.",
+                            "max_length": 200,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    28: ("wagtail.blocks.CharBlock", (), {"max_length": 40, "required": False}),
+                    29: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "max_length": 200,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    30: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("heading", 0),
+                                ("text", 1),
+                                ("button_label", 26),
+                                ("button_url", 27),
+                                ("secondary_label", 28),
+                                ("secondary_url", 29),
+                            ]
+                        ],
+                        {},
+                    ),
+                    31: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "h2",
+                                "h3",
+                                "h4",
+                                "bold",
+                                "italic",
+                                "ol",
+                                "ul",
+                                "link",
+                                "code",
+                                "blockquote",
+                            ],
+                            "template": "cms/blocks/text.html",
+                        },
+                    ),
+                    32: ("wagtail.blocks.CharBlock", (), {"max_length": 250, "required": False}),
+                    33: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"help_text": "Wider than the text column.", "required": False},
+                    ),
+                    34: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 11), ("caption", 32), ("wide", 33)]],
+                        {},
+                    ),
+                    35: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {"choices": [("tip", "Tip"), ("note", "Note"), ("warning", "Watch out")]},
+                    ),
+                    36: (
+                        "wagtail.blocks.StructBlock",
+                        [[("kind", 35), ("title", 14), ("text", 15)]],
+                        {},
+                    ),
+                },
+            ),
         ),
         migrations.AlterField(
-            model_name='homepage',
-            name='primary_button_url',
-            field=models.CharField(blank=True, max_length=200, validators=[django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]),
+            model_name="homepage",
+            name="primary_button_url",
+            field=models.CharField(
+                blank=True,
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                        "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                        flags=re.RegexFlag["IGNORECASE"],
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='homepage',
-            name='secondary_button_url',
-            field=models.CharField(blank=True, max_length=200, validators=[django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]),
+            model_name="homepage",
+            name="secondary_button_url",
+            field=models.CharField(
+                blank=True,
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                        "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                        flags=re.RegexFlag["IGNORECASE"],
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='pricingpage',
-            name='body',
-            field=wagtail.fields.StreamField([('features', 8), ('image_text', 13), ('steps', 18), ('testimonials', 21), ('faq', 25), ('call_to_action', 30), ('text', 31), ('image', 34), ('callout', 36)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.TextBlock', (), {'required': False}), 2: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('calendar', 'Calendar'), ('sliders', 'Mixing desk'), ('headphones', 'Headphones'), ('receipt', 'Invoice'), ('tool', 'Maintenance'), ('upload', 'Import'), ('bolt', 'Speed'), ('users', 'Team'), ('lock', 'Security'), ('music', 'Music')], 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'max_length': 80}), 4: ('wagtail.blocks.TextBlock', (), {'max_length': 400}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': 'Optional: a page like /features/calendar/.', 'max_length': 200, 'required': False, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 6: ('wagtail.blocks.StructBlock', [[('icon', 2), ('title', 3), ('text', 4), ('link_url', 5)]], {}), 7: ('wagtail.blocks.ListBlock', (6,), {}), 8: ('wagtail.blocks.StructBlock', [[('heading', 0), ('intro', 1), ('features', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 60, 'required': False}), 10: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'code', 'blockquote']}), 11: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 12: ('wagtail.blocks.BooleanBlock', (), {'required': False}), 13: ('wagtail.blocks.StructBlock', [[('eyebrow', 9), ('heading', 0), ('text', 10), ('image', 11), ('image_on_left', 12)]], {}), 14: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 15: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'code', 'ul']}), 16: ('wagtail.blocks.StructBlock', [[('title', 0), ('text', 15)]], {}), 17: ('wagtail.blocks.ListBlock', (16,), {}), 18: ('wagtail.blocks.StructBlock', [[('heading', 14), ('steps', 17)]], {}), 19: ('wagtail.snippets.blocks.SnippetChooserBlock', ('cms.Testimonial',), {}), 20: ('wagtail.blocks.ListBlock', (19,), {}), 21: ('wagtail.blocks.StructBlock', [[('heading', 14), ('testimonials', 20)]], {}), 22: ('wagtail.blocks.CharBlock', (), {'default': 'Frequently asked questions', 'max_length': 120}), 23: ('wagtail.snippets.blocks.SnippetChooserBlock', ('cms.FaqEntry',), {}), 24: ('wagtail.blocks.ListBlock', (23,), {}), 25: ('wagtail.blocks.StructBlock', [[('heading', 22), ('questions', 24)]], {}), 26: ('wagtail.blocks.CharBlock', (), {'max_length': 40}), 27: ('wagtail.blocks.CharBlock', (), {'help_text': 'A path like /pricing/ or a full URL.', 'max_length': 200, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 28: ('wagtail.blocks.CharBlock', (), {'max_length': 40, 'required': False}), 29: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False, 'validators': [django.core.validators.RegexValidator('^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$', 'Use a path like /pricing/, a full http(s):// address, mailto: or tel:.', flags=re.RegexFlag['IGNORECASE'])]}), 30: ('wagtail.blocks.StructBlock', [[('heading', 0), ('text', 1), ('button_label', 26), ('button_url', 27), ('secondary_label', 28), ('secondary_url', 29)]], {}), 31: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'code', 'blockquote'], 'template': 'cms/blocks/text.html'}), 32: ('wagtail.blocks.CharBlock', (), {'max_length': 250, 'required': False}), 33: ('wagtail.blocks.BooleanBlock', (), {'help_text': 'Wider than the text column.', 'required': False}), 34: ('wagtail.blocks.StructBlock', [[('image', 11), ('caption', 32), ('wide', 33)]], {}), 35: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('tip', 'Tip'), ('note', 'Note'), ('warning', 'Watch out')]}), 36: ('wagtail.blocks.StructBlock', [[('kind', 35), ('title', 14), ('text', 15)]], {})}, help_text='Shown below the plans: FAQ, CTA…'),
+            model_name="pricingpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("features", 8),
+                    ("image_text", 13),
+                    ("steps", 18),
+                    ("testimonials", 21),
+                    ("faq", 25),
+                    ("call_to_action", 30),
+                    ("text", 31),
+                    ("image", 34),
+                    ("callout", 36),
+                ],
+                blank=True,
+                block_lookup={
+                    0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                    1: ("wagtail.blocks.TextBlock", (), {"required": False}),
+                    2: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("calendar", "Calendar"),
+                                ("sliders", "Mixing desk"),
+                                ("headphones", "Headphones"),
+                                ("receipt", "Invoice"),
+                                ("tool", "Maintenance"),
+                                ("upload", "Import"),
+                                ("bolt", "Speed"),
+                                ("users", "Team"),
+                                ("lock", "Security"),
+                                ("music", "Music"),
+                            ],
+                            "required": False,
+                        },
+                    ),
+                    3: ("wagtail.blocks.CharBlock", (), {"max_length": 80}),
+                    4: ("wagtail.blocks.TextBlock", (), {"max_length": 400}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Optional: a page like /features/calendar/.",
+                            "max_length": 200,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    6: (
+                        "wagtail.blocks.StructBlock",
+                        [[("icon", 2), ("title", 3), ("text", 4), ("link_url", 5)]],
+                        {},
+                    ),
+                    7: ("wagtail.blocks.ListBlock", (6,), {}),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("heading", 0), ("intro", 1), ("features", 7)]],
+                        {},
+                    ),
+                    9: ("wagtail.blocks.CharBlock", (), {"max_length": 60, "required": False}),
+                    10: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "h2",
+                                "h3",
+                                "h4",
+                                "bold",
+                                "italic",
+                                "ol",
+                                "ul",
+                                "link",
+                                "code",
+                                "blockquote",
+                            ]
+                        },
+                    ),
+                    11: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    12: ("wagtail.blocks.BooleanBlock", (), {"required": False}),
+                    13: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("eyebrow", 9),
+                                ("heading", 0),
+                                ("text", 10),
+                                ("image", 11),
+                                ("image_on_left", 12),
+                            ]
+                        ],
+                        {},
+                    ),
+                    14: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    15: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link", "code", "ul"]},
+                    ),
+                    16: ("wagtail.blocks.StructBlock", [[("title", 0), ("text", 15)]], {}),
+                    17: ("wagtail.blocks.ListBlock", (16,), {}),
+                    18: ("wagtail.blocks.StructBlock", [[("heading", 14), ("steps", 17)]], {}),
+                    19: ("wagtail.snippets.blocks.SnippetChooserBlock", ("cms.Testimonial",), {}),
+                    20: ("wagtail.blocks.ListBlock", (19,), {}),
+                    21: (
+                        "wagtail.blocks.StructBlock",
+                        [[("heading", 14), ("testimonials", 20)]],
+                        {},
+                    ),
+                    22: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Frequently asked questions", "max_length": 120},
+                    ),
+                    23: ("wagtail.snippets.blocks.SnippetChooserBlock", ("cms.FaqEntry",), {}),
+                    24: ("wagtail.blocks.ListBlock", (23,), {}),
+                    25: ("wagtail.blocks.StructBlock", [[("heading", 22), ("questions", 24)]], {}),
+                    26: ("wagtail.blocks.CharBlock", (), {"max_length": 40}),
+                    27: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "A path like /pricing/ or a full URL.",
+                            "max_length": 200,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    28: ("wagtail.blocks.CharBlock", (), {"max_length": 40, "required": False}),
+                    29: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "max_length": 200,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^(?:/(?!/)|#|\\?|https?://|mailto:|tel:)\\S*$",
+                                    "Use a path like /pricing/, a full http(s):// address, mailto: or tel:.",
+                                    flags=re.RegexFlag["IGNORECASE"],
+                                )
+                            ],
+                        },
+                    ),
+                    30: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("heading", 0),
+                                ("text", 1),
+                                ("button_label", 26),
+                                ("button_url", 27),
+                                ("secondary_label", 28),
+                                ("secondary_url", 29),
+                            ]
+                        ],
+                        {},
+                    ),
+                    31: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "h2",
+                                "h3",
+                                "h4",
+                                "bold",
+                                "italic",
+                                "ol",
+                                "ul",
+                                "link",
+                                "code",
+                                "blockquote",
+                            ],
+                            "template": "cms/blocks/text.html",
+                        },
+                    ),
+                    32: ("wagtail.blocks.CharBlock", (), {"max_length": 250, "required": False}),
+                    33: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"help_text": "Wider than the text column.", "required": False},
+                    ),
+                    34: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 11), ("caption", 32), ("wide", 33)]],
+                        {},
+                    ),
+                    35: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {"choices": [("tip", "Tip"), ("note", "Note"), ("warning", "Watch out")]},
+                    ),
+                    36: (
+                        "wagtail.blocks.StructBlock",
+                        [[("kind", 35), ("title", 14), ("text", 15)]],
+                        {},
+                    ),
+                },
+                help_text="Shown below the plans: FAQ, CTA…",
+            ),
         ),
     ]

@@ -86,8 +86,11 @@ def _furnish(studio: Studio) -> None:
                 session_create(client=band, room=room, start=start, end=start + timedelta(hours=2))
 
 
+def _served_by_the_app(app):
+    return app
+
+
 def bench_calendar_weight(*, progress: Callable[[str], None]) -> dict[str, float]:
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.test.testcases import LiveServerThread
     from playwright.sync_api import sync_playwright
 
@@ -105,7 +108,9 @@ def bench_calendar_weight(*, progress: Callable[[str], None]) -> dict[str, float
     try:
         _furnish(studio)
         connection.set_schema_to_public()
-        server = LiveServerThread("localhost", static_handler=StaticFilesHandler)
+        # Static files come from whitenoise, as in production (hashed, compressed), not from
+        # Django's development handler.
+        server = LiveServerThread("localhost", static_handler=_served_by_the_app)
         server.daemon = True
         server.start()
         server.is_ready.wait()

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 
 from siteconf.admin_services import (
     ServiceRefusal,
@@ -23,6 +23,7 @@ from studio.services.errors import StudioError
 
 __all__ = [
     "AuditedModelAdmin",
+    "LabelledTabularInline",
     "LargeTablePaginator",
     "ServiceForm",
     "ServiceModelAdmin",
@@ -34,6 +35,18 @@ __all__ = [
     "model_values",
     "refusals_raised",
 ]
+
+
+class LabelledTabularInline(TabularInline):
+    """A table of rows whose cells sit under the table's headings, with no <label> of their
+    own: each field is named for screen readers by its heading ("Quantity", not an unnamed
+    field). Choices drawn as several inputs keep their own labels."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and not getattr(field.widget, "allow_multiple_selected", False):
+            field.widget.attrs.setdefault("aria-label", str(field.label or db_field.verbose_name))
+        return field
 
 
 class AuditedModelAdmin(ServiceSavesMixin, ModelAdmin):

@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from siteconf.admin_services import formset_outcome
-from studio.admin.base import ServiceSavesMixin, adopt, refusals_raised
+from studio.admin.base import LabelledTabularInline, ServiceSavesMixin, adopt, refusals_raised
 from studio.models import StoredPdf
 from studio.models.billing import Line
 from studio.money import money_format
@@ -23,7 +22,7 @@ from studio.services.documents import document_totals, exchange_rate_check
 from studio.services.errors import StudioError
 
 
-class LineInline(TabularInline):
+class LineInline(LabelledTabularInline):
     fields = ["position", *Line.FIELDS]
     extra = 0
     ordering = ["position", "id"]
@@ -38,9 +37,6 @@ class LineInline(TabularInline):
             return field
         if db_field.name == "description":
             field.widget.attrs["style"] = "min-width: 20rem"
-        # A row's cells sit under the table's headings, with no <label> of their own: name each
-        # for screen readers ("Quantity", not an unnamed field).
-        field.widget.attrs.setdefault("aria-label", str(field.label or db_field.verbose_name))
         return field
 
     def _editable(self, obj) -> bool:

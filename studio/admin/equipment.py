@@ -5,11 +5,10 @@ import datetime
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import display
 
-from studio.admin.base import AuditedModelAdmin, model_values
+from studio.admin.base import AuditedModelAdmin, LabelledTabularInline, model_values
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
@@ -26,7 +25,7 @@ STATUS_COLOURS = {
 }
 
 
-class MaintenanceInline(TabularInline):
+class MaintenanceInline(LabelledTabularInline):
     model = MaintenanceEntry
     extra = 0
     fields = ["date", "description", "cost", "done_by"]

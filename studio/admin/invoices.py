@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from studio.admin import actions as ui
-from studio.admin.base import LargeTablePaginator
+from studio.admin.base import LabelledTabularInline, LargeTablePaginator
 from studio.admin.documents import (
     DocumentForm,
     FrozenAfterDraftMixin,
@@ -44,7 +44,7 @@ class InvoiceLineInline(LineInline):
     model = InvoiceLine
 
 
-class PaymentInline(TabularInline):
+class PaymentInline(LabelledTabularInline):
     model = Payment
     fk_name = "invoice"
     fields = ["received_at", "method", "amount", "reference", "receipt_number", "refund_of"]
@@ -59,7 +59,7 @@ class PaymentInline(TabularInline):
         return False
 
 
-class CreditNoteInline(TabularInline):
+class CreditNoteInline(LabelledTabularInline):
     model = CreditNote
     fields = ["number", "issue_date", "reason", "total"]
     readonly_fields = fields

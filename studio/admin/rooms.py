@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.html import format_html
-from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from studio.admin.base import AuditedModelAdmin, model_values
+from studio.admin.base import AuditedModelAdmin, LabelledTabularInline, model_values
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
@@ -19,7 +18,7 @@ SWATCH = (
 )
 
 
-class PeakRateInline(TabularInline):
+class PeakRateInline(LabelledTabularInline):
     model = RoomPeakRate
     extra = 0
 

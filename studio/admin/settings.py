@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 
-from studio.admin.base import AuditedModelAdmin, model_values
+from studio.admin.base import AuditedModelAdmin, LabelledTabularInline, model_values
 from studio.admin.site import studio_admin_site
 from studio.models import CancellationTier, OpeningHours, StudioSettings
 from studio.selectors.settings import studio_settings_get
@@ -15,13 +14,13 @@ from studio.services.settings import studio_settings_update
 from studio.services.staff import staff_is_owner
 
 
-class OpeningHoursInline(TabularInline):
+class OpeningHoursInline(LabelledTabularInline):
     model = OpeningHours
     extra = 0
     tab = True
 
 
-class CancellationTierInline(TabularInline):
+class CancellationTierInline(LabelledTabularInline):
     model = CancellationTier
     extra = 0
     tab = True

@@ -45,6 +45,20 @@ class StaffPasswordForm(AdminPasswordChangeForm):
         return staff_password_set(user=self.user, password=password, by=_SETTING_PASSWORD.get())
 
 
+class StaffChangeForm(UserChangeForm):
+    """The account page: Django's "change the password using this form" link is not how
+    passwords change here (nobody sets another person's), so the field says how they do."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].help_text = _(
+                "Passwords are stored scrambled, so nobody can read one. Each person changes "
+                "their own from the account menu; someone who forgot theirs gets a link from "
+                "“Send a password reset link” above."
+            )
+
+
 class StaffInviteForm(forms.ModelForm):
     """A new team member: who they are and their roles. They choose their own password from
     the invitation e-mail."""
@@ -71,7 +85,7 @@ class StaffInviteForm(forms.ModelForm):
 
 @admin.register(User, site=studio_admin_site)
 class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
-    form = UserChangeForm
+    form = StaffChangeForm
     add_form = StaffInviteForm
     add_fieldsets = [(None, {"fields": ["email", "first_name", "last_name", "groups"]})]
     # Django's user add page says "after you've created a user, you'll be able to edit more

@@ -43,6 +43,8 @@ def session_steps(*, session: Session, at: datetime | None = None) -> list[str]:
     if (at or timezone.now()) < session.start:
         steps = [step for step in steps if step != "no_show"]
     return steps
+
+
 NO_SHOW_TOO_EARLY = "{session} has not started yet; it cannot be marked as a no-show."
 
 

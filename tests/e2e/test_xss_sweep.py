@@ -28,6 +28,7 @@ from cms.services import HOME_CONTENT, home_page_ensure
 from siteconf.tenancy.models import Studio
 from studio.demo import demo_fill
 from studio.services.imports import import_job_create, import_job_start
+from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import OWNER
 
 HOSTILE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
@@ -153,6 +154,7 @@ def sweep_page(browser, live_url, hostile_studio):
     context.add_init_script(CATCH_VIOLATIONS)
     page = context.new_page()
     page.problems = []
+    page.accessibility_findings = []
     page.on(
         "dialog",
         lambda dialog: (page.problems.append(f"dialog: {dialog.message}"), dialog.dismiss()),
@@ -183,6 +185,10 @@ def visit(page, url: str) -> str:
     assert status is not None and (status < 400 or status == 403), f"{url}: {status}"
     assert page.locator("a[href^='javascript:' i]").count() == 0, f"{url}: a javascript: link"
     assert page.problems == [], page.problems
+    if urlsplit(url).path.startswith("/admin/"):
+        # Every back-office page the crawl opens is also checked with axe-core (serious and
+        # critical rules); the findings are asserted at the end, all at once.
+        page.accessibility_findings += axe_violations(page)
     return page.locator("body").inner_text()
 
 
@@ -267,6 +273,7 @@ def test_hostile_data_never_runs_anywhere(sweep_page, live_url, hostile_studio):
     port = urlsplit(live_url).port
     marketing = visit(page, f"http://localhost:{port}/hostile/")
     assert HOSTILE in marketing
+    assert page.accessibility_findings == [], "\n".join(page.accessibility_findings)
 
 
 def test_a_marketing_link_is_never_a_script(sweep_page, live_url):

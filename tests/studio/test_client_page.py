@@ -181,4 +181,3 @@ def test_a_client_of_another_studio_is_not_found(studio_a, studio_b, owner_http)
     with schema_context(studio_b.schema_name):
         b_owner.force_login(User.objects.get(email=STUDIO_B.owner_email))
     assert client_page(b_owner, theirs).context["memory"]["totals"].sessions == 2
-

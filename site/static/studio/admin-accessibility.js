@@ -1,3 +1,5 @@
+// Accessibility fixes for widgets Django and Unfold draw on every admin page.
+//
 // Django's select2 search boxes (autocomplete fields such as an invoice's client) are named by
 // their own contents, which are empty until something is chosen, so a screen reader announces
 // a nameless field. Name each box by its field's label as well, once select2 has drawn it:
@@ -22,8 +24,18 @@ function nameSelect2Boxes() {
   });
 }
 
+// Django's two-list picker (a role's permissions) puts aria-label on a plain <span> icon, where
+// it is not allowed; as an image it may carry one. The picker is drawn on "load".
+function nameFilterIcons() {
+  document.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach((icon) => {
+    icon.setAttribute("role", "img");
+  });
+}
+
+// Registered once the page's scripts have registered theirs, so these run after them.
 document.addEventListener("DOMContentLoaded", () => {
   const jQuery = window.django && window.django.jQuery;
   if (jQuery) jQuery(nameSelect2Boxes);
   else nameSelect2Boxes();
+  window.addEventListener("load", nameFilterIcons);
 });
