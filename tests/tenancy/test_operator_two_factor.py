@@ -124,3 +124,33 @@ def test_only_an_operator_resets_a_studio_owners(studio_a):
         with pytest.raises(StudioError):
             two_factor_reset_studio_owner(studio=studio_a, by=owner)
         assert two_factor_is_on(owner)
+
+
+def test_an_operator_resets_another_operators_lost_phone(operator):
+    colleague = User.objects.create_superuser(
+        "second@platform.example", "second@platform.example", "second-Passw0rd!"
+    )
+    enrol(colleague)
+    browser = sign_in_verified(HttpClient(HTTP_HOST="localhost"), operator)
+    page = browser.get(f"/admin/auth/user/{colleague.pk}/change/").text
+    assert f"/admin/auth/user/{colleague.pk}/reset-two-factor/" in page
+    # Not offered on one's own page: an operator who still has their phone removes nothing.
+    own = browser.get(f"/admin/auth/user/{operator.pk}/change/").text
+    assert f"/admin/auth/user/{operator.pk}/reset-two-factor/" not in own
+
+    confirm = browser.get(f"/admin/auth/user/{colleague.pk}/reset-two-factor/")
+    assert confirm.status_code == 200
+    done = browser.post(f"/admin/auth/user/{colleague.pk}/reset-two-factor/")
+
+    assert done.status_code == 302
+    assert not two_factor_is_on(colleague)
+    entry = PlatformAuditEntry.objects.get(action="two_factor.reset")
+    assert entry.user == operator and entry.object_id == str(colleague.pk)
+
+
+def test_an_operator_cannot_reset_their_own_from_the_admin(operator):
+    enrol(operator)
+    browser = sign_in_verified(HttpClient(HTTP_HOST="localhost"), operator)
+    refused = browser.post(f"/admin/auth/user/{operator.pk}/reset-two-factor/")
+    assert refused.status_code == 403
+    assert two_factor_is_on(operator)
