@@ -8,7 +8,6 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
 from django.db.models.expressions import RawSQL
-from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_q.models import Failure, Schedule, Success
@@ -22,7 +21,6 @@ from siteconf.tenancy.models import Domain, Plan, Studio
 from siteconf.tenancy.services.provisioning import studio_provision
 from siteconf.tenancy.services.studios import studio_update
 from studio.admin import actions as ui
-from studio.services.two_factor import two_factor_reset
 from studio.views.two_factor import studio_owner_reset_page, two_factor_urls
 
 
@@ -242,41 +240,18 @@ class DomainAdmin(ServiceSavesMixin, ModelAdmin):
 
 
 @admin.register(User, site=platform_admin_site)
-class PlatformUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
+class PlatformUserAdmin(ui.TwoFactorResetAction, ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
     actions_detail = ["reset_two_factor"]
 
-    def has_reset_two_factor_permission(self, request, object_id=None):
-        # Offered on another operator's page; the service lets active operators only.
-        return request.user.has_perm("auth.change_user") and str(object_id) != str(request.user.pk)
-
-    @action(
-        description=_("Reset two-factor sign-in"),
-        url_path="reset-two-factor",
-        permissions=["reset_two_factor"],
+    two_factor_reset_after = _(
+        "they set up a new app at their next sign-in, before anything else opens."
     )
-    def reset_two_factor(self, request, object_id):
-        """Recovery for an operator who lost their phone: done by another operator, audited in
-        the platform's trail."""
-        user = get_object_or_404(User, pk=object_id)
-        return ui.action_page(
-            self,
-            request,
-            user,
-            verb=_("Reset two-factor sign-in"),
-            summary=[
-                _(
-                    "%(name)s's authenticator app and backup codes stop working; they set up a "
-                    "new app at their next sign-in, before anything else opens."
-                )
-                % {"name": user.get_full_name() or user.get_username()}
-            ],
-            warning=_("For a lost phone: make sure, by a channel you trust, that it is them."),
-            run=lambda data: two_factor_reset(user=user, by=request.user),
-            permission="reset_two_factor",
-        )
+    two_factor_reset_warning = _(
+        "For a lost phone: make sure, by a channel you trust, that it is them."
+    )
 
 
 @admin.register(Group, site=platform_admin_site)

@@ -10,12 +10,16 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
 
 from studio.services.errors import StudioError
+from studio.services.two_factor import two_factor_reset
 from studio.widgets import AREA, DATE, MONEY, SELECT, TEXT
 
 __all__ = ["AREA", "DATE", "MONEY", "SELECT", "TEXT", "action_page", "change_url"]
@@ -72,3 +76,41 @@ def action_page(
         "opts": modeladmin.opts,
     }
     return TemplateResponse(request, "studio/admin/money_action.html", context)
+
+
+class TwoFactorResetAction:
+    """*Reset two-factor sign-in* on another person's account page (a studio's staff, the
+    platform's operators): recovery for a lost phone. Offered to those who may change accounts
+    and never on one's own page; the service decides who may (owners in a studio, operators on
+    the platform) and records it."""
+
+    # What happens next for the person, said on the confirmation page.
+    two_factor_reset_after = _("they set up a new app at their next sign-in.")
+    two_factor_reset_warning = _("For a lost phone: make sure it is them who asked.")
+
+    def has_reset_two_factor_permission(self, request, object_id=None):
+        return request.user.has_perm("auth.change_user") and str(object_id) != str(request.user.pk)
+
+    @action(
+        description=_("Reset two-factor sign-in"),
+        url_path="reset-two-factor",
+        permissions=["reset_two_factor"],
+    )
+    def reset_two_factor(self, request, object_id):
+        user = get_object_or_404(get_user_model(), pk=object_id)
+        return action_page(
+            self,
+            request,
+            user,
+            verb=_("Reset two-factor sign-in"),
+            summary=[
+                _("%(name)s's authenticator app and backup codes stop working; %(after)s")
+                % {
+                    "name": user.get_full_name() or user.get_username(),
+                    "after": self.two_factor_reset_after,
+                }
+            ],
+            warning=self.two_factor_reset_warning,
+            run=lambda data: two_factor_reset(user=user, by=request.user),
+            permission="reset_two_factor",
+        )

@@ -85,6 +85,18 @@ LIFECYCLE: dict[str, tuple[Callable, str]] = {
 }
 
 
+ON_THE_DAY = [
+    "status",
+    "price",
+    "deposit_due",
+    "refund_percent",
+    "checked_in_at",
+    "checked_out_at",
+    "overtime_minutes",
+    "gear_alert",
+]
+
+
 @admin.register(Session, site=studio_admin_site)
 class SessionAdmin(
     SessionMoneyActionsMixin, TransferMixin, MoneyVisibilityMixin, ServiceModelAdmin
@@ -115,16 +127,8 @@ class SessionAdmin(
     paginator = LargeTablePaginator
     date_hierarchy = None
     money_fields = ("price", "deposit_due", "refund_percent", "price_quote")
-    readonly_fields = [
-        "status",
-        "price",
-        "deposit_due",
-        "refund_percent",
-        "checked_in_at",
-        "checked_out_at",
-        "overtime_minutes",
-        "gear_alert",
-    ]
+    # Set by the life-cycle steps and the pricing, never typed (the form shows them read-only).
+    readonly_fields = ON_THE_DAY
     # A row offers only the steps its session can take (the next_steps column); Unfold's row
     # menu would offer every step on every row.
     actions_detail = [
@@ -196,18 +200,7 @@ class SessionAdmin(
             (_("Notes"), {"fields": ["notes", "recall_notes"]}),
             (
                 _("On the day and billing"),
-                {
-                    "fields": [
-                        "status",
-                        "price",
-                        "deposit_due",
-                        "refund_percent",
-                        "checked_in_at",
-                        "checked_out_at",
-                        "overtime_minutes",
-                        "gear_alert",
-                    ]
-                },
+                {"fields": ON_THE_DAY},
             ),
         ]
         return self._money_filtered(request, fieldsets)
@@ -323,27 +316,18 @@ class SessionAdmin(
 
     # --- which steps are offered ---------------------------------------------------------------
 
-    # The step actions' pages take the change permission (a step the state does not allow is
-    # refused by its service, with the reason); the buttons are offered by state as well.
-    STEP_ACTIONS = {
-        "confirm_row": "confirm",
-        "check_in_row": "check_in",
-        "check_out_row": "check_out",
-        "cancel_row": "cancel",
-        "no_show_row": "no_show",
-    }
-
     def get_actions_detail(self, request, object_id):
+        """The step actions' pages take the change permission (a step the state does not allow
+        is refused by its service, with the reason); their buttons are offered by state too.
+        A step's action is named after it: `confirm_row` is the step `confirm`."""
         actions = super().get_actions_detail(request, object_id)
         session = Session.objects.filter(pk=object_id).only("status", "start").first()
         steps = session_lifecycle.session_steps(session=session) if session else []
-        prefix = "studio_session_"
-        return [
-            a
-            for a in actions
-            if a.action_name.removeprefix(prefix) not in self.STEP_ACTIONS
-            or self.STEP_ACTIONS[a.action_name.removeprefix(prefix)] in steps
-        ]
+
+        def step_of(action) -> str:
+            return action.action_name.removeprefix("studio_session_").removesuffix("_row")
+
+        return [a for a in actions if step_of(a) not in LIFECYCLE or step_of(a) in steps]
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))

@@ -28,7 +28,7 @@ from studio.resources import EngineerResource
 from studio.roles import studio_permissions
 from studio.services.staff import staff_password_set, staff_update
 from studio.services.staff_links import staff_invite, staff_reset_link_send
-from studio.services.two_factor import two_factor_is_on, two_factor_reset
+from studio.services.two_factor import two_factor_is_on
 
 # Who is setting a password on the password page (Django's view builds the form itself).
 _SETTING_PASSWORD: ContextVar = ContextVar("setting_password", default=None)
@@ -84,7 +84,7 @@ class StaffInviteForm(forms.ModelForm):
 
 
 @admin.register(User, site=studio_admin_site)
-class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
+class StaffUserAdmin(ui.TwoFactorResetAction, ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
     form = StaffChangeForm
     add_form = StaffInviteForm
     add_fieldsets = [(None, {"fields": ["email", "first_name", "last_name", "groups"]})]
@@ -162,34 +162,10 @@ class StaffUserAdmin(ServiceSavesMixin, BaseUserAdmin, ModelAdmin):
             permission="send_reset_link",
         )
 
-    def has_reset_two_factor_permission(self, request, object_id=None):
-        # Shown to those who may change accounts; the service lets owners only.
-        return request.user.has_perm("auth.change_user") and str(object_id) != str(request.user.pk)
-
-    @action(
-        description=_("Reset two-factor sign-in"),
-        url_path="reset-two-factor",
-        permissions=["reset_two_factor"],
+    two_factor_reset_after = _(
+        "they set up a new app at their next sign-in (or sign in with their password alone if "
+        "the studio does not require two factors)."
     )
-    def reset_two_factor(self, request, object_id):
-        user = get_object_or_404(User, pk=object_id)
-        return ui.action_page(
-            self,
-            request,
-            user,
-            verb=_("Reset two-factor sign-in"),
-            summary=[
-                _(
-                    "%(name)s's authenticator app and backup codes stop working; they set up "
-                    "a new app at their next sign-in (or sign in with their password alone if "
-                    "the studio does not require two factors)."
-                )
-                % {"name": user.get_full_name() or user.get_username()}
-            ],
-            warning=_("For a lost phone: make sure it is them who asked."),
-            run=lambda data: two_factor_reset(user=user, by=request.user),
-            permission="reset_two_factor",
-        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

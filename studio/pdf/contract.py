@@ -242,8 +242,4 @@ class ContractRenderer(Renderer):
 def issuer_lines(issuer: Issuer) -> list[str]:
     lines = [issuer.name, *(line.strip() for line in issuer.address.splitlines() if line.strip())]
     lines += [value for value in (issuer.email, issuer.phone) if value]
-    if issuer.vat_number:
-        lines.append(f"VAT {issuer.vat_number}")
-    if issuer.company_number:
-        lines.append(f"Company No. {issuer.company_number}")
-    return lines
+    return lines + issuer.registration

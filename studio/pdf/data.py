@@ -11,6 +11,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 
+def registration_lines(*, vat_number: str, company_number: str) -> list[str]:
+    """The studio's registration numbers as printed on its documents and e-mails."""
+    lines = []
+    if vat_number:
+        lines.append(f"VAT {vat_number}")
+    if company_number:
+        lines.append(f"Company No. {company_number}")
+    return lines
+
+
 @dataclass(frozen=True)
 class Issuer:
     """The studio, as printed at the top of its documents."""
@@ -24,6 +34,10 @@ class Issuer:
     bank_lines: tuple[str, ...] = ()  # the bank account, one fact a line; printed on invoices
     payment_details: str = ""  # other payment instructions, several lines; printed on invoices
     logo: bytes | None = None  # PNG or JPEG
+
+    @property
+    def registration(self) -> list[str]:
+        return registration_lines(vat_number=self.vat_number, company_number=self.company_number)
 
 
 @dataclass(frozen=True)

@@ -96,10 +96,7 @@ def letterhead(r: Renderer, data: Any) -> Letterhead:
     if len(names) > 2:
         names = [names[0], fit_line(" ".join(names[1:]), r.font_bold, size, room)]
     contact = [issuer.email, issuer.phone]
-    if issuer.vat_number:
-        contact.append(f"VAT {issuer.vat_number}")
-    if issuer.company_number:
-        contact.append(f"Company No. {issuer.company_number}")
+    contact += issuer.registration
     address = [line.strip() for line in issuer.address.splitlines() if line.strip()]
     details = wrap_pieces(r, address, ", ", room)
     details += wrap_pieces(r, [c for c in contact if c], "  ·  ", room)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from siteconf.tasks import task_enqueue
 from studio.models import EmailTemplate, OutgoingEmail, StoredPdf
+from studio.pdf.data import registration_lines
 from studio.selectors.settings import studio_display_name, studio_settings_get
 from studio.services.errors import StudioError
 from studio.services.mail_defaults import DEFAULTS, PLACEHOLDERS
@@ -37,11 +38,9 @@ def studio_signature() -> str:
     lines = [studio_display_name()]
     lines += [line.strip() for line in settings.address.splitlines() if line.strip()]
     lines += [value for value in (settings.phone, settings.email) if value]
-    numbers = []
-    if settings.vat_number:
-        numbers.append(f"VAT {settings.vat_number}")
-    if settings.company_number:
-        numbers.append(f"Company No. {settings.company_number}")
+    numbers = registration_lines(
+        vat_number=settings.vat_number, company_number=settings.company_number
+    )
     if numbers:
         lines.append(" · ".join(numbers))
     return "\n".join(lines)
