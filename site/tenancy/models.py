@@ -9,6 +9,7 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 from siteconf.tenancy import host_cache
 from siteconf.tenancy.plans import Plan, SubscriptionStatus
+from siteconf.tenancy.stripe_events import StripeEvent
 
 
 class StudioQuerySet(models.QuerySet):
@@ -57,6 +58,10 @@ class Studio(TenantMixin):
         default=SubscriptionStatus.TRIALING,
     )
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
+    # The studio's own Stripe account (Connect), which its clients' card payments go to.
+    stripe_account_id = models.CharField(max_length=60, null=True, blank=True, unique=True)
+    stripe_charges_enabled = models.BooleanField(default=False)
+    stripe_details_submitted = models.BooleanField(default=False)
 
     # The provisioning service creates schemas explicitly (clone after a freshness check).
     auto_create_schema = False
@@ -92,7 +97,15 @@ class Studio(TenantMixin):
         return super().delete(*args, **kwargs)
 
 
-__all__ = ["AuditRecord", "Domain", "Plan", "PlatformAuditEntry", "Studio", "SubscriptionStatus"]
+__all__ = [
+    "AuditRecord",
+    "Domain",
+    "Plan",
+    "PlatformAuditEntry",
+    "StripeEvent",
+    "Studio",
+    "SubscriptionStatus",
+]
 
 
 class Domain(DomainMixin):

@@ -42,6 +42,22 @@ class Plan(models.Model):
     features = models.TextField(
         _("features"), blank=True, help_text=_("One per line, as shown on the pricing page.")
     )
+    card_payments = models.BooleanField(
+        _("card payments in the portal"),
+        default=False,
+        help_text=_(
+            "Clients pay deposits and invoices by card; without it the portal takes "
+            "booking requests only."
+        ),
+    )
+    platform_fee_percent = models.DecimalField(
+        _("platform fee on card payments (%)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Taken from each card payment a studio on this plan receives."),
+    )
     trial_days = models.PositiveSmallIntegerField(_("free trial (days)"), default=14)
     is_public = models.BooleanField(_("on the pricing page"), default=True)
     highlighted = models.BooleanField(_("highlighted"), default=False)

@@ -14,7 +14,7 @@ from studio.models.contracts import Contract, ContractTemplate
 from studio.models.equipment import Equipment, MaintenanceEntry
 from studio.models.imports import ImportJob
 from studio.models.mail import EmailTemplate, OutgoingEmail
-from studio.models.payments import Payment, ReminderSent
+from studio.models.payments import CardPayment, Payment, ReminderSent, StripeCustomer
 from studio.models.rooms import Room, RoomPeakRate
 from studio.models.sessions import Session, SessionEngineer, SessionEquipment, SessionSeries
 from studio.models.settings import CancellationTier, OpeningHours, StudioSettings
@@ -23,6 +23,7 @@ from studio.models.staff import Engineer
 __all__ = [
     "AuditEntry",
     "CancellationTier",
+    "CardPayment",
     "Client",
     "Contract",
     "ContractTemplate",
@@ -49,5 +50,6 @@ __all__ = [
     "SessionEquipment",
     "SessionSeries",
     "StoredPdf",
+    "StripeCustomer",
     "StudioSettings",
 ]

@@ -108,3 +108,78 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder {self.step} for {self.invoice}"
+
+
+class CardPayment(models.Model):
+    """One attempt to take money by card online: a Stripe PaymentIntent on the studio's account,
+    for a session's deposit (and, later, an invoice). Its status only moves forward; when the
+    intent succeeds the `payment` it recorded is set, once (the intent id is unique)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the card")
+        ACTION = "requires_action", _("Waiting for the bank (3-D Secure)")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Declined")
+        CANCELED = "canceled", _("Cancelled")
+
+    # Where a status may go next; anything else is an old or out-of-order event and is ignored.
+    FORWARD = {
+        Status.PENDING: {Status.ACTION, Status.SUCCEEDED, Status.FAILED, Status.CANCELED},
+        Status.ACTION: {Status.SUCCEEDED, Status.FAILED, Status.CANCELED},
+        Status.FAILED: {Status.ACTION, Status.SUCCEEDED, Status.CANCELED},
+        Status.SUCCEEDED: set(),
+        Status.CANCELED: set(),
+    }
+
+    class Purpose(models.TextChoices):
+        DEPOSIT = "deposit", _("Deposit")
+        INVOICE = "invoice", _("Invoice")
+        FEE = "fee", _("Fee")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="card_payments")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="card_payments"
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="card_payments"
+    )
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    intent_id = models.CharField(max_length=120, unique=True)
+    payment_method_id = models.CharField(max_length=120, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    failure_message = models.CharField(max_length=300, blank=True)
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="card_payment"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="card_payment_positive"),
+            models.CheckConstraint(
+                condition=models.Q(session__isnull=False) | models.Q(invoice__isnull=False),
+                name="card_payment_for_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Card payment {self.amount} {self.currency} ({self.get_status_display()})"
+
+
+class StripeCustomer(models.Model):
+    """A client's customer record on the studio's Stripe account, with the card kept on file
+    for the balance or a fee the policy allows."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="stripe")
+    customer_id = models.CharField(max_length=120, unique=True)
+    payment_method_id = models.CharField(max_length=120, blank=True)
+    card_label = models.CharField(_("card on file"), max_length=60, blank=True)
+
+    def __str__(self) -> str:
+        return self.card_label or self.customer_id

@@ -51,12 +51,14 @@ class SessionSeries(models.Model):
 # also lets every "what overlaps this window" query use the index on start.
 MAX_SESSION = timedelta(hours=24)
 
-# Statuses that hold the room, the engineers and the gear.
-ACTIVE_STATUSES = ("requested", "confirmed", "checked_in", "completed")
+# Statuses that hold the room, the engineers and the gear. "held" is a slot kept for a client
+# of the portal while they pay the deposit, until `hold_expires_at`.
+ACTIVE_STATUSES = ("held", "requested", "confirmed", "checked_in", "completed")
 
 
 class Session(models.Model):
     class Status(models.TextChoices):
+        HELD = "held", _("Held (client paying)")
         REQUESTED = "requested", _("Requested")
         CONFIRMED = "confirmed", _("Confirmed")
         CHECKED_IN = "checked_in", _("Checked in")
@@ -83,6 +85,9 @@ class Session(models.Model):
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, default=0)
     currency = models.CharField(max_length=3, default="EUR")
     deposit_due = models.DecimalField(_("deposit due"), max_digits=10, decimal_places=2, default=0)
+    hold_expires_at = models.DateTimeField(_("held until"), null=True, blank=True)
+    booked_online = models.BooleanField(_("booked in the portal"), default=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     refund_percent = models.DecimalField(
         _("refund on cancellation (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -108,6 +113,12 @@ class Session(models.Model):
             models.Index(fields=["start"], name="session_start"),
             models.Index(fields=["client", "-start"], name="session_client_start"),
             models.Index(fields=["status", "start"], name="session_status_start"),
+            # The release of expired holds reads only the few held rows.
+            models.Index(
+                fields=["hold_expires_at"],
+                name="session_holds",
+                condition=models.Q(status="held"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -116,6 +127,10 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__lte=models.F("start") + MAX_SESSION),
                 name="session_at_most_a_day",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="held") | models.Q(hold_expires_at__isnull=False),
+                name="session_hold_expires",
             ),
             models.CheckConstraint(
                 condition=models.Q(blocked_until__gte=models.F("end")),

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +104,58 @@ class StudioSettings(models.Model):
         _("deposit (%)"), max_digits=5, decimal_places=2, default=30, validators=PERCENT
     )
     approval_required = models.BooleanField(_("online bookings need approval"), default=False)
+
+    # The client portal: who may have an account, how far ahead clients book, what they pay.
+    class BookingMode(models.TextChoices):
+        INVITE = "invite", _("Invited clients only")
+        REGISTERED = "registered", _("Clients the studio knows (their e-mail is on file)")
+        OPEN = "open", _("Anyone may register")
+
+    booking_mode = models.CharField(
+        _("who may use the portal"),
+        max_length=10,
+        choices=BookingMode.choices,
+        default=BookingMode.INVITE,
+        help_text=_(
+            "Invited clients only: accounts come from “Invite to the portal” on a client's "
+            "page. Clients the studio knows: anyone whose e-mail is on a client record may "
+            "create an account. Anyone: new visitors register and become clients."
+        ),
+    )
+    max_advance_days = models.PositiveSmallIntegerField(
+        _("online bookings up to (days ahead)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    hold_minutes = models.PositiveSmallIntegerField(
+        _("slot held while paying (minutes)"),
+        default=15,
+        validators=[MinValueValidator(2), MaxValueValidator(120)],
+        help_text=_("A slot picked online is kept for the client this long while they pay."),
+    )
+    account_deposit_percent = models.DecimalField(
+        _("deposit for label / company accounts (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=PERCENT,
+        help_text=_("Clients on account terms (PO, 30 days); 0 books without a deposit."),
+    )
+    no_show_deposit_percent = models.DecimalField(
+        _("deposit after a no-show (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=100,
+        validators=PERCENT,
+        help_text=_("Asked instead of the usual deposit from clients with a no-show on record."),
+    )
+    brand_colour = models.CharField(
+        _("portal colour"),
+        max_length=7,
+        default="#7c3aed",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #7c3aed."))],
+        help_text=_("Buttons and links in the client portal."),
+    )
     two_factor_required = models.BooleanField(
         _("two-factor sign-in required for all staff"),
         default=False,
