@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("studio", "0014_cardpayment_stripecustomer_and_more"),
+        ("studio", "0014_portal_booking"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
