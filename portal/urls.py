@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from portal import views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("portal.urls_accounts")),
+    path("", include("portal.urls_booking")),
 ]
