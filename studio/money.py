@@ -153,3 +153,19 @@ def money_format(
     name = locale or current_locale()
     whole = drop_zero_fraction and rounded == rounded.to_integral_value()
     return _pattern(name, code, whole=whole).apply(rounded, _locale(name))
+
+
+def minor_units(amount: Decimal, currency: str) -> int:
+    """An amount in the currency's smallest unit, as card processors count it: EUR 12.34 → 1234,
+    JPY 1200 → 1200. Refuses an amount finer than the currency allows rather than rounding it."""
+    quantum = currency_quantum(currency)
+    if Decimal(amount).quantize(quantum) != Decimal(amount):
+        raise MoneyError(f"{amount} has more decimals than {currency} allows.")
+    return int(Decimal(amount).scaleb(currency_decimals(currency)))
+
+
+def from_minor_units(value: int, currency: str) -> Decimal:
+    """The inverse of minor_units: 1234 EUR cents → Decimal("12.34")."""
+    return Decimal(int(value)).scaleb(-currency_decimals(currency)).quantize(
+        currency_quantum(currency)
+    )

@@ -142,3 +142,28 @@ def owner_other_studios_send() -> str:
         recipient_list=[studio.owner_email],
     )
     return studio.owner_email
+
+
+@tenant_task
+def studio_minute_task() -> dict[str, int]:
+    """Every minute in each studio: release the slots held for payments that did not come, and
+    send tomorrow's session reminders."""
+    from studio.services.booking_mail import session_reminders_send
+    from studio.services.online_bookings import holds_release
+
+    return {"holds_released": holds_release(), "reminders_sent": session_reminders_send()}
+
+
+def studio_minute_fanout() -> int:
+    """The minute schedule's entry point, in the public schema: one task per active studio."""
+    count = 0
+    for schema in (
+        Studio.objects.studios()
+        .filter(status=Studio.Status.ACTIVE)
+        .values_list("schema_name", flat=True)
+    ):
+        django_q.tasks.async_task(
+            studio_minute_task.task_path, schema, task_name=f"studio-minute@{schema}"
+        )
+        count += 1
+    return count

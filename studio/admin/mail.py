@@ -122,6 +122,8 @@ class OutgoingEmailAdmin(ModelAdmin):
     def attachment(self, obj):
         if not obj.attachment_kind:
             return "—"
+        if obj.attachment_kind == "ics":
+            return "session.ics"
         stored = StoredPdf.objects.filter(
             kind=obj.attachment_kind, object_id=obj.attachment_id
         ).first()

@@ -34,6 +34,7 @@ from studio.services import session_lifecycle
 from studio.services.errors import StudioError
 
 STATUS_COLOURS = {
+    "held": "warning",
     "requested": "warning",
     "confirmed": "info",
     "checked_in": "primary",
@@ -78,6 +79,7 @@ class WhenFilter(admin.SimpleListFilter):
 # Row actions: (service, verb shown to the user, statuses it applies to).
 LIFECYCLE: dict[str, tuple[Callable, str]] = {
     "confirm": (session_lifecycle.session_confirm, _("Confirm")),
+    "decline": (session_lifecycle.session_decline, _("Decline request")),
     "check_in": (session_lifecycle.session_check_in, _("Check in")),
     "check_out": (session_lifecycle.session_check_out, _("Check out")),
     "cancel": (session_lifecycle.session_cancel, _("Cancel session")),
@@ -133,6 +135,7 @@ class SessionAdmin(
     # menu would offer every step on every row.
     actions_detail = [
         "confirm_row",
+        "decline_row",
         "check_in_row",
         "check_out_row",
         "cancel_row",
@@ -303,6 +306,8 @@ class SessionAdmin(
                 context["refund_percent"] = session_lifecycle.refund_percent_for(
                     session=session, at=timezone.now()
                 )
+            if name == "decline" and self.can_see_money(request):
+                context["refund_percent"] = 100
             return TemplateResponse(request, "studio/admin/session_action.html", context)
         try:
             service(session=session, by=request.user)
@@ -366,6 +371,10 @@ class SessionAdmin(
     @action(description=_("Confirm"), url_path="confirm", permissions=["change"])
     def confirm_row(self, request, object_id):
         return self._lifecycle(request, object_id, "confirm")
+
+    @action(description=_("Decline request"), url_path="decline", permissions=["change"])
+    def decline_row(self, request, object_id):
+        return self._lifecycle(request, object_id, "decline")
 
     @action(description=_("Check in"), url_path="check-in", permissions=["change"])
     def check_in_row(self, request, object_id):

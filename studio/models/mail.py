@@ -14,8 +14,13 @@ class EmailTemplate(models.Model):
         REMINDER = "reminder", _("Payment reminder")
         CREDIT_NOTE = "credit_note", _("Credit note")
         CONTRACT = "contract", _("Contract to sign")
+        BOOKING_RECEIVED = "booking_received", _("Booking request received")
+        BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
+        BOOKING_DECLINED = "booking_declined", _("Booking declined")
+        BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
+        SESSION_REMINDER = "session_reminder", _("Session reminder (24 hours before)")
 
-    kind = models.CharField(_("e-mail"), max_length=16, choices=Kind.choices, unique=True)
+    kind = models.CharField(_("e-mail"), max_length=20, choices=Kind.choices, unique=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
 
@@ -34,7 +39,7 @@ class OutgoingEmail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(_("e-mail"), max_length=16, choices=EmailTemplate.Kind.choices)
+    kind = models.CharField(_("e-mail"), max_length=20, choices=EmailTemplate.Kind.choices)
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))

@@ -178,6 +178,8 @@ class StripeCustomer(models.Model):
 
     client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="stripe")
     customer_id = models.CharField(max_length=120, unique=True)
+    # The card form last opened for this client: only its card may be charged.
+    setup_intent_id = models.CharField(max_length=120, blank=True)
     payment_method_id = models.CharField(max_length=120, blank=True)
     card_label = models.CharField(_("card on file"), max_length=60, blank=True)
 

@@ -71,11 +71,21 @@ def email_render(*, kind: str, values: dict) -> tuple[str, str]:
     return " ".join(subject.split()), placeholders_fill(template.body, filled)
 
 
+ICS = "ics"
+
+
 def email_queue(
-    *, kind: str, to: str, values: dict, attachment: StoredPdf | None = None, about: str = ""
+    *,
+    kind: str,
+    to: str,
+    values: dict,
+    attachment: StoredPdf | None = None,
+    calendar_session_id: int | None = None,
+    about: str = "",
 ) -> OutgoingEmail:
     """Write the e-mail to the mailbox and have the worker send it once this transaction
-    commits (a rolled-back issue sends nothing)."""
+    commits (a rolled-back issue sends nothing). It carries a stored PDF, or the .ics calendar
+    file of a session, made when it is sent (so it has the session's latest time)."""
     if not to:
         raise StudioError("The client has no e-mail address: add one, or send it yourself.")
     subject, body = email_render(kind=kind, values=values)
@@ -84,8 +94,8 @@ def email_queue(
         to=to,
         subject=subject[:300],
         body=body,
-        attachment_kind=attachment.kind if attachment else "",
-        attachment_id=attachment.object_id if attachment else None,
+        attachment_kind=attachment.kind if attachment else (ICS if calendar_session_id else ""),
+        attachment_id=attachment.object_id if attachment else calendar_session_id,
         about=about,
     )
     task_enqueue(DELIVER_TASK, email.pk)
@@ -109,7 +119,11 @@ def email_deliver(*, email_id: int) -> OutgoingEmail | None:
         to=[email.to],
         reply_to=[settings.email] if settings.email else None,
     )
-    if email.attachment_kind:
+    if email.attachment_kind == ICS:
+        from studio.services.booking_mail import session_ics
+
+        message.attach("session.ics", session_ics(session_id=email.attachment_id), "text/calendar")
+    elif email.attachment_kind:
         stored = StoredPdf.objects.get(kind=email.attachment_kind, object_id=email.attachment_id)
         message.attach(stored.filename, bytes(stored.data), "application/pdf")
     try:

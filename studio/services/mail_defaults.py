@@ -5,6 +5,8 @@ from __future__ import annotations
 # `studio_signature`: the studio's name, address, phone, e-mail and registration numbers, one a
 # line, from its settings. `payment_details`: its bank account and other payment instructions.
 COMMON = ("studio_name", "studio_email", "studio_signature", "client_name")
+# A booked session, for the booking e-mails: when, where, what it costs and the portal's address.
+SESSION = ("date", "time", "room", "price", "deposit", "deposit_paid", "portal_url")
 
 PLACEHOLDERS = {
     "quote": (*COMMON, "number", "title", "total", "valid_until"),
@@ -22,6 +24,11 @@ PLACEHOLDERS = {
     ),
     "credit_note": (*COMMON, "number", "invoice_number", "total", "reason"),
     "contract": (*COMMON, "title", "project", "start_date", "end_date", "fee"),
+    "booking_received": (*COMMON, *SESSION),
+    "booking_confirmed": (*COMMON, *SESSION),
+    "booking_declined": (*COMMON, *SESSION, "refund"),
+    "booking_cancelled": (*COMMON, *SESSION, "refund"),
+    "session_reminder": (*COMMON, *SESSION),
 }
 
 DEFAULTS = {
@@ -70,5 +77,39 @@ DEFAULTS = {
         "The contract “{{ title }}” for {{ project }} is ready to sign. You can sign it at the "
         "studio, or reply to this e-mail and we will send you a copy to sign and return.\n\n"
         "{{ studio_signature }}",
+    ),
+    "booking_received": (
+        "Booking request for {{ date }} received",
+        "Hello {{ client_name }},\n\n"
+        "Thank you: we have your request for {{ room }} on {{ date }}, {{ time }}. "
+        "The studio confirms bookings itself and will write to you shortly. "
+        "Deposit paid: {{ deposit_paid }}.\n\n"
+        "Your bookings: {{ portal_url }}\n\n{{ studio_signature }}",
+    ),
+    "booking_confirmed": (
+        "Booked: {{ room }} on {{ date }}",
+        "Hello {{ client_name }},\n\n"
+        "Your session is confirmed: {{ room }} on {{ date }}, {{ time }}.\n"
+        "Price: {{ price }}. Deposit paid: {{ deposit_paid }}.\n\n"
+        "The attached calendar file adds it to your calendar. To move or cancel it, open "
+        "{{ portal_url }}\n\n{{ studio_signature }}",
+    ),
+    "booking_declined": (
+        "We cannot take your booking on {{ date }}",
+        "Hello {{ client_name }},\n\n"
+        "We are sorry: we cannot take your booking of {{ room }} on {{ date }}, {{ time }}. "
+        "{{ refund }}\n\nTo find another time: {{ portal_url }}\n\n{{ studio_signature }}",
+    ),
+    "booking_cancelled": (
+        "Cancelled: {{ room }} on {{ date }}",
+        "Hello {{ client_name }},\n\n"
+        "Your session in {{ room }} on {{ date }}, {{ time }} is cancelled. {{ refund }}\n\n"
+        "{{ studio_signature }}",
+    ),
+    "session_reminder": (
+        "Tomorrow: {{ room }} at {{ time }}",
+        "Hello {{ client_name }},\n\n"
+        "A reminder of your session tomorrow: {{ room }}, {{ date }}, {{ time }}.\n\n"
+        "Your bookings: {{ portal_url }}\n\n{{ studio_signature }}",
     ),
 }

@@ -32,6 +32,7 @@ STEP_FROM: dict[str, tuple[str, ...]] = {
     "confirm": (R,),
     "check_in": (C, R),
     "check_out": (IN,),
+    "decline": (R,),
     "cancel": (R, C),
     "no_show": (R, C),
 }
@@ -127,17 +128,92 @@ def refund_percent_for(*, session: Session, at: datetime) -> Decimal:
     return Decimal("0")
 
 
-def session_cancel(*, session: Session, at: datetime | None = None, by=None) -> Session:
+def session_cancel(*, session: Session, at: datetime | None = None, by=None, actor=None) -> Session:
+    """Cancel a booking. The deposit paid by card comes back to the card at once, as much of it
+    as the tier for `at` gives, recorded as a refund against the payment; the client is told.
+    A deposit paid by hand is refunded by hand (the percentage is on the session).
+    `actor` is who asked when it is not staff (a client in the portal), for the audit trail."""
     permission_check(by, "studio.change_session")
     at = at or timezone.now()
-    return _transition(
+    return _cancel_with_refund(
         session,
         allowed=STEP_FROM["cancel"],
-        to=Session.Status.CANCELLED,
-        verb="cancelled",
-        by=by,
-        refund_percent=refund_percent_for(session=session, at=at),
+        percent=refund_percent_for(session=session, at=at),
+        by=by or actor,
+        kind="booking_cancelled",
     )
+
+
+def session_decline(*, session: Session, by=None) -> Session:
+    """Turn down a booking request: cancelled, with everything paid refunded."""
+    permission_check(by, "studio.change_session")
+    return _cancel_with_refund(
+        session,
+        allowed=STEP_FROM["decline"],
+        percent=Decimal(100),
+        by=by,
+        kind="booking_declined",
+    )
+
+
+def _cancel_with_refund(session, *, allowed, percent: Decimal, by, kind: str) -> Session:
+    from studio.services.booking_mail import booking_email_send
+    from studio.services.totals import round_money
+
+    with transaction.atomic():
+        session = _transition(
+            session,
+            allowed=allowed,
+            to=Session.Status.CANCELLED,
+            verb="cancelled" if kind == "booking_cancelled" else "declined",
+            by=by,
+            refund_percent=percent,
+        )
+        card = session.payments.filter(method="stripe")
+        paid = sum((p.amount for p in card), Decimal(0))
+        due = round_money(paid * percent / 100, session.currency)
+        refunded = _card_deposit_refund(session, due)
+        if session.booked_online or refunded:
+            booking_email_send(
+                session=session, kind=kind, refund=_refund_words(session, paid, refunded)
+            )
+    return session
+
+
+def _card_deposit_refund(session: Session, amount: Decimal) -> Decimal:
+    """Refund `amount` over the session's card payments, oldest first."""
+    from studio.services.card_payments import card_refund
+
+    left, total = amount, Decimal(0)
+    for payment in session.payments.filter(method="stripe", refund_of__isnull=True).order_by(
+        "received_at", "pk"
+    ):
+        if left <= 0:
+            break
+        open_amount = payment.amount + sum(r.amount for r in payment.refunds.all())
+        part = min(open_amount, left)
+        if part > 0:
+            card_refund(
+                payment=payment,
+                amount=part,
+                key=f"cancel-{session.pk}-{payment.pk}",
+                note=f"Cancellation of session #{session.pk}",
+            )
+            left, total = left - part, total + part
+    return total
+
+
+def _refund_words(session: Session, paid: Decimal, refunded: Decimal) -> str:
+    from studio.money import money_format
+
+    if refunded:
+        return (
+            f"{money_format(refunded, session.currency)} of your deposit is refunded to your "
+            "card; it reaches your account in 5 to 10 days."
+        )
+    if paid:
+        return "Under the studio's cancellation policy, the deposit is not refunded."
+    return ""
 
 
 def session_mark_no_show(*, session: Session, at: datetime | None = None, by=None) -> Session:

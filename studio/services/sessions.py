@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from studio.models import Client, Engineer, Equipment, Room, Session, SessionSer
 from studio.models.sessions import ACTIVE_STATUSES, MAX_SESSION
 from studio.selectors.settings import studio_settings_get
 from studio.services.audit import audit_record, changes_between, snapshot
+from studio.services.deposits import deposit_terms
 from studio.services.errors import StudioError
 from studio.services.permissions import permission_check
 from studio.services.plan_limits import plan_limit_check
@@ -61,11 +62,6 @@ def room_price(*, room: Room, start: datetime, end: datetime) -> Decimal:
         base_rate=room.hourly_rate,
         peak_rates=peak,
     )
-
-
-def _deposit(price: Decimal) -> Decimal:
-    percent = studio_settings_get().deposit_percent
-    return (price * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _check_times(room: Room, start: datetime, end: datetime) -> None:
@@ -123,7 +119,9 @@ def _prepare(
         )
     session.price = room_price(room=room, start=start, end=end)
     session.currency = studio_settings_get().currency
-    session.deposit_due = _deposit(session.price)
+    session.deposit_due = deposit_terms(
+        client=session.client, price=session.price, currency=session.currency
+    ).amount
 
 
 # --- services ---------------------------------------------------------------------------------
@@ -142,6 +140,8 @@ def session_create(
     notes: str = "",
     recall_notes: str = "",
     series: SessionSeries | None = None,
+    hold_expires_at: datetime | None = None,
+    booked_online: bool = False,
     by=None,
 ) -> Session:
     permission_check(by, "studio.add_session")
@@ -154,7 +154,9 @@ def session_create(
         notes=notes,
         recall_notes=recall_notes,
         series=series,
-        created_by=by if getattr(by, "pk", None) else None,
+        hold_expires_at=hold_expires_at,
+        booked_online=booked_online,
+        created_by=by if getattr(by, "pk", None) and by.is_staff else None,
     )
     _prepare(session, room=room, start=start, end=end, engineers=engineers, equipment=equipment)
     session_save(session, engineers, equipment)
