@@ -2,4 +2,14 @@
 
 from django.urls import path
 
-urlpatterns: list = []
+from portal.views import booking
+
+urlpatterns = [
+    path("book/", booking.book, name="book"),
+    path("book/hold/", booking.hold, name="hold"),
+    path("bookings/<int:pk>/", booking.booking, name="booking"),
+    path("bookings/<int:pk>/pay/", booking.pay, name="pay"),
+    path("bookings/<int:pk>/pay/return/", booking.pay_return, name="pay_return"),
+    path("bookings/<int:pk>/cancel/", booking.cancel, name="cancel"),
+    path("bookings/<int:pk>/move/", booking.move, name="move"),
+]

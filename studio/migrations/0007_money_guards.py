@@ -115,9 +115,14 @@ DROP TRIGGER IF EXISTS contract_frozen ON studio_contract;
 """
 
 
+# The e-mails of the money features; later migrations add theirs (booking e-mails: 0015).
+MONEY_KINDS = ("quote", "invoice", "receipt", "reminder", "credit_note", "contract")
+
+
 def email_templates_create(apps, schema_editor):
     EmailTemplate = apps.get_model("studio", "EmailTemplate")
-    for kind, (subject, body) in DEFAULTS.items():
+    for kind in MONEY_KINDS:
+        subject, body = DEFAULTS[kind]
         EmailTemplate.objects.get_or_create(kind=kind, defaults={"subject": subject, "body": body})
 
 
