@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from siteconf.bench import backoffice, calendar, imports, money, tenancy
+from siteconf.bench import backoffice, calendar, imports, money, portal, tenancy
 
 BENCHES = {
     "provisioning": lambda opts, progress: tenancy.bench_provisioning(
@@ -28,6 +28,12 @@ BENCHES = {
     "calendar_weight": lambda opts, progress: calendar.bench_calendar_weight(progress=progress),
     "invoice_race": lambda opts, progress: money.bench_issue_race(
         racers=opts["issuers"], progress=progress
+    ),
+    "portal_book": lambda opts, progress: portal.bench_portal_book(
+        sessions=opts["sessions"], repeat=opts["repeat"] * 4, progress=progress
+    ),
+    "portal_race": lambda opts, progress: portal.bench_portal_race(
+        racers=opts["racers"], progress=progress
     ),
 }
 
