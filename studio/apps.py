@@ -11,8 +11,15 @@ def _sync_roles(sender, using, **kwargs):
 
     if connections[using].schema_name == get_public_schema_name():
         return
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
     from studio.roles import roles_sync
 
+    # Apps after this one in INSTALLED_APPS (the portal) get their permissions only when their
+    # own post_migrate runs: make them now, so the owner's role holds them from the start.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
     roles_sync()
 
 

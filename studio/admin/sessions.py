@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateTimeFilter, RelatedDropdownFilter
@@ -29,6 +29,7 @@ from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
 from studio.models import Room, Session
 from studio.models.sessions import MAX_SESSION
+from studio.money import money_format
 from studio.resources import SessionResource
 from studio.services import session_lifecycle
 from studio.services.errors import StudioError
@@ -91,6 +92,7 @@ ON_THE_DAY = [
     "status",
     "price",
     "deposit_due",
+    "deposit_state",
     "refund_percent",
     "checked_in_at",
     "checked_out_at",
@@ -128,7 +130,7 @@ class SessionAdmin(
     show_full_result_count = False
     paginator = LargeTablePaginator
     date_hierarchy = None
-    money_fields = ("price", "deposit_due", "refund_percent", "price_quote")
+    money_fields = ("price", "deposit_due", "deposit_state", "refund_percent", "price_quote")
     # Set by the life-cycle steps and the pricing, never typed (the form shows them read-only).
     readonly_fields = ON_THE_DAY
     # A row offers only the steps its session can take (the next_steps column); Unfold's row
@@ -224,9 +226,14 @@ class SessionAdmin(
                 )
             )
         when = ["room", "start", "end", "price_quote", "engineers", "equipment"]
+        find = format_html(
+            '<a id="find-free-slot" class="text-primary-600 underline" href="{}">{}</a>',
+            reverse("admin:free_slots"),
+            _("Not sure when it is free? Find a free slot."),
+        )
         return [
             *fieldsets,
-            (_("Booking"), {"fields": [*when, "status", "weeks"]}),
+            (_("Booking"), {"fields": [*when, "status", "weeks"], "description": find}),
             (_("Notes"), {"fields": ["notes", "recall_notes"]}),
         ]
 
@@ -271,6 +278,23 @@ class SessionAdmin(
         if start.date() == end.date():
             return f"{start:%a %d %b %Y, %H:%M}–{end:%H:%M}"
         return f"{start:%a %d %b %H:%M} – {end:%a %d %b %H:%M}"
+
+    @display(description=_("Deposit paid"))
+    def deposit_state(self, obj: Session) -> str:
+        """What came in for the session and what went back, card payments named by their card
+        (a booking from the portal shows its online deposit and any refund here)."""
+        lines = []
+        for payment in obj.payments.order_by("received_at", "pk"):
+            verb = _("Refunded") if payment.is_refund else _("Paid")
+            how = payment.reference or payment.get_method_display()
+            lines.append(f"{verb} {money_format(abs(payment.amount), payment.currency)} · {how}")
+        pending = obj.card_payments.exclude(status__in=["succeeded", "canceled"]).first()
+        if pending:
+            lines.append(_("Card payment: %(status)s") % {"status": pending.get_status_display()})
+        if obj.status == Session.Status.HELD and obj.hold_expires_at:
+            until = timezone.localtime(obj.hold_expires_at)
+            lines.append(_("Slot held for the client until %(t)s") % {"t": f"{until:%H:%M}"})
+        return " — ".join(lines) or _("Nothing yet")
 
     @display(description=_("Engineers"))
     def crew(self, obj: Session) -> str:

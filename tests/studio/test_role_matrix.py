@@ -176,6 +176,7 @@ ACTIONS = {
     "studio_session_check_in_row": (all_of("studio.change_session"), "session"),
     "studio_session_check_out_row": (all_of("studio.change_session"), "session"),
     "studio_session_confirm_row": (all_of("studio.change_session"), "session"),
+    "studio_session_decline_row": (all_of("studio.change_session"), "session"),
     "studio_session_no_show_row": (all_of("studio.change_session"), "session"),
     "studio_session_take_deposit": (all_of("studio.add_payment"), "session"),
     "auth_user_send_reset_link": (all_of("auth.change_user"), "colleague"),
@@ -786,6 +787,10 @@ SERVICES = {
     "session_confirm": (
         ["studio.change_session"],
         lambda o, by: session_lifecycle.session_confirm(session=o["requested_session"], by=by),
+    ),
+    "session_decline": (
+        ["studio.change_session"],
+        lambda o, by: session_lifecycle.session_decline(session=o["requested_session"], by=by),
     ),
     "session_check_out": (
         ["studio.change_session"],
