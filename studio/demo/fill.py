@@ -30,6 +30,7 @@ from studio.demo.catalogue import LOCALES, Progress
 from studio.demo.clients import clients_fill
 from studio.demo.gear import equipment_fill
 from studio.demo.money import money_fill
+from studio.demo.portal import portal_fill
 from studio.demo.sessions import SessionCalendar
 from studio.demo.studio import rooms_fill, settings_fill, staff_fill
 from studio.models import Client, Engineer, Equipment, Invoice, MaintenanceEntry, Room, Session
@@ -115,4 +116,7 @@ def demo_fill(
         if progress:
             progress(f"{bookings.booked} sessions booked, {bookings.skipped} skipped (conflicts)")
         money_fill(rng, locale=locale, today=today, domain=domain, by=owner, progress=progress)
+        account = portal_fill(domain=domain, now=now)
+        if progress and account:
+            progress(f"portal account for {account.client} ({account.email})")
     return _counts()
