@@ -131,11 +131,21 @@ def hold(request):
     except (KeyError, ValueError):
         messages.error(request, "Pick a time from the list.")
         return redirect("portal:book")
-    room = Room.objects.filter(pk=request.POST.get("room") or None, bookable_online=True).first()
-    if request.POST.get("room") not in (None, "", "any") and room is None:
-        messages.error(request, "That room cannot be booked online.")
-        return redirect("portal:book")
-    engineer = Engineer.objects.filter(pk=request.POST.get("engineer") or None).first()
+    room_param = request.POST.get("room") or "any"
+    room = None
+    if room_param != "any":
+        room = Room.objects.filter(
+            pk=int(room_param) if room_param.isdigit() else None, bookable_online=True
+        ).first()
+        if room is None:
+            messages.error(request, "That room cannot be booked online.")
+            return redirect("portal:book")
+    engineer_param = request.POST.get("engineer", "")
+    engineer = (
+        Engineer.objects.filter(pk=int(engineer_param), is_active=True).first()
+        if engineer_param.isdigit()
+        else None
+    )
     try:
         session = online_bookings.booking_hold(
             client=request.portal_client,
@@ -149,7 +159,7 @@ def hold(request):
         messages.error(request, exc.message)
         back = reverse("portal:book")
         day = timezone.localtime(start, studio_settings_get().tz).date().isoformat()
-        return redirect(f"{back}?date={day}&room={request.POST.get('room') or 'any'}")
+        return redirect(f"{back}?date={day}&room={room_param}")
     if session.status == Session.Status.HELD:
         return redirect("portal:pay", pk=session.pk)
     return redirect("portal:booking", pk=session.pk)
@@ -219,7 +229,9 @@ def _pay_post(request, session: Session) -> JsonResponse:
         )
     if payment.status == CardPayment.Status.FAILED:
         message = payment.failure_message or "Your card was declined."
-        return JsonResponse({"ok": False, "message": f"{message} Try another card."}, status=402)
+        return JsonResponse(
+            {"ok": False, "reload": True, "message": f"{message} Try another card."}, status=402
+        )
     return JsonResponse({"ok": True, "next": done})
 
 
@@ -317,7 +329,10 @@ def move(request, pk: int):
     if request.method == "POST":
         try:
             start, end = _aware(request.POST["start"]), _aware(request.POST["end"])
-            room = Room.objects.filter(pk=request.POST.get("room"), bookable_online=True).first()
+            room_param = request.POST.get("room", "")
+            room = Room.objects.filter(
+                pk=int(room_param) if room_param.isdigit() else None, bookable_online=True
+            ).first()
             online_bookings.booking_reschedule(
                 session_id=session.pk,
                 client=request.portal_client,

@@ -97,7 +97,9 @@ def booking_hold(
         try:
             slot_check(room=candidate, start=start, end=end, engineer=engineer, now=now)
         except StudioError as exc:
-            refusal = refusal or exc
+            # "Any room": a room taken is no reason to give; that no room is left is.
+            taken = room is None and "already taken" in exc.message
+            refusal = refusal or (StudioError(SLOT_TAKEN) if taken else exc)
             continue
         price_terms = _terms_for(client, candidate, start, end)
         if price_terms.amount > 0 and cards:
