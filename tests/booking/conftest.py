@@ -19,6 +19,16 @@ from studio.models import CardPayment, OpeningHours, Room, StudioSettings
 from studio.selectors.settings import studio_settings_get
 from studio.services import online_bookings
 from tests.payments.conftest import localstripe_server, stripe_settings  # noqa: F401
+from tests.portal.conftest import (  # noqa: F401
+    anonymous_a,
+    front_desk_a,
+    front_desk_browser_a,
+    owner_a,
+    owner_browser_a,
+    portal_client_b,
+    portal_client_x,
+    portal_client_y,
+)
 from tests.studio.conftest import paris
 from tests.studio.factories import ClientFactory
 

@@ -13,16 +13,6 @@ from django_tenants.utils import schema_context
 from studio.models import CardPayment, Session
 from studio.services import online_bookings
 from tests.booking.conftest import save_card
-from tests.portal.conftest import (  # noqa: F401
-    anonymous_a,
-    front_desk_a,
-    front_desk_browser_a,
-    owner_a,
-    owner_browser_a,
-    portal_client_b,
-    portal_client_x,
-    portal_client_y,
-)
 
 pytestmark = pytest.mark.django_db
 
