@@ -41,3 +41,11 @@ DEMO_STUDIOS = (
 )
 
 PLATFORM_OPERATOR = ("operator@platform.example", "operator-demo-2026")
+
+# One client of each demo studio has a portal account (studio/demo/portal.py).
+DEMO_CLIENT_PASSWORD = "demo-client-2026"
+
+
+def demo_client_login(slug: str) -> str:
+    """client.studiopro@example.com for Studio Pro (its staff are @studiopro.example)."""
+    return f"client.{slug}@example.com"

@@ -7,14 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from portal.models import USERNAME_PREFIX, PortalAccount
+from siteconf.tenancy.demo import DEMO_CLIENT_PASSWORD, demo_client_login
 from studio.models import Client, Session
-
-CLIENT_PASSWORD = "demo-client-2026"
-
-
-def client_login(domain: str) -> str:
-    """client.studiopro@example.com for Studio Pro (staff are @studiopro.example)."""
-    return f"client.{domain.split('.')[0]}@example.com"
 
 
 def portal_fill(*, domain: str, now) -> PortalAccount | None:
@@ -31,10 +25,10 @@ def portal_fill(*, domain: str, now) -> PortalAccount | None:
     )
     if client is None:
         return None
-    email = client_login(domain)
+    email = demo_client_login(domain.split(".")[0])
     Client.objects.filter(pk=client.pk).update(email=email)
     user = get_user_model().objects.create_user(
-        username=f"{USERNAME_PREFIX}{email}", email=email, password=CLIENT_PASSWORD
+        username=f"{USERNAME_PREFIX}{email}", email=email, password=DEMO_CLIENT_PASSWORD
     )
     account = PortalAccount.objects.create(user=user, client=client, email=email)
     PortalAccount.objects.filter(pk=account.pk).update(last_seen_at=timezone.now())
