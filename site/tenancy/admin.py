@@ -210,6 +210,8 @@ class PlanAdmin(ServiceSavesMixin, ModelAdmin):
         "max_sessions_per_month",
         "max_staff",
         "trial_days",
+        "card_payments",
+        "platform_fee_percent",
         "is_public",
         "order",
     ]
@@ -222,6 +224,7 @@ class PlanAdmin(ServiceSavesMixin, ModelAdmin):
             {"fields": ["max_rooms", "max_sessions_per_month", "max_staff"]},
         ),
         (_("Offer"), {"fields": ["features", "trial_days", "is_public", "highlighted", "order"]}),
+        (_("Card payments"), {"fields": ["card_payments", "platform_fee_percent"]}),
     ]
 
     def has_delete_permission(self, request, obj=None):

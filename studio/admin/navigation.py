@@ -114,6 +114,12 @@ def sidebar(request) -> list[dict]:
                     "admin:studio_studiosettings_changelist",
                     "studio.view_studiosettings",
                 ),
+                _item(
+                    _("Online payments"),
+                    "credit_card",
+                    "admin:online_payments",
+                    "studio.view_studiosettings",
+                ),
                 {
                     "title": _("Import data"),
                     "icon": "upload_file",

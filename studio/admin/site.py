@@ -4,7 +4,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
+from studio.admin import online_payments
 from studio.views import accounts, booking, calendar, imports, onboarding, receivables, totals
+from studio.views.free_slots import free_slots_view
 from studio.views.two_factor import two_factor_urls
 
 
@@ -97,7 +99,14 @@ class StudioAdminSite(UnfoldAdminSite):
                 name="receivables",
             ),
             path("money/totals/", self.admin_view(totals.live_totals), name="studio_live_totals"),
+            path(
+                "settings/online-payments/",
+                self.admin_view(online_payments.online_payments_view),
+                page,
+                name="online_payments",
+            ),
             path("calendar/", self.admin_view(calendar.calendar_view), page, name="calendar"),
+            path("calendar/free/", self.admin_view(free_slots_view), page, name="free_slots"),
             path("calendar/feed/", self.admin_view(calendar.calendar_feed), name="calendar_feed"),
             path(
                 "calendar/price/",

@@ -38,11 +38,14 @@ def test_operators_change_a_plan_in_the_platform_admin(operator):
             "trial_days": "30",
             "is_public": "on",
             "order": "2",
+            "card_payments": "on",
+            "platform_fee_percent": "1.5",
         },
     )
     assert response.status_code == 302
     pro.refresh_from_db()
     assert (pro.monthly_price, pro.max_staff, pro.trial_days) == (Decimal(109), 12, 30)
+    assert pro.card_payments and pro.platform_fee_percent == Decimal("1.5")
     assert pro.max_rooms is None  # empty stays unlimited
 
 

@@ -7,7 +7,16 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from siteconf.bench import backoffice, calendar, imports, money, portal, tenancy
+from siteconf.bench import (
+    availability,
+    backoffice,
+    calendar,
+    imports,
+    money,
+    portal,
+    stripe,
+    tenancy,
+)
 
 BENCHES = {
     "provisioning": lambda opts, progress: tenancy.bench_provisioning(
@@ -34,6 +43,10 @@ BENCHES = {
     ),
     "portal_race": lambda opts, progress: portal.bench_portal_race(
         racers=opts["racers"], progress=progress
+    ),
+    "webhooks": lambda opts, progress: stripe.bench_webhooks(progress=progress),
+    "availability": lambda opts, progress: availability.bench_portal_availability(
+        sessions=opts["sessions"], repeat=opts["repeat"], progress=progress
     ),
 }
 

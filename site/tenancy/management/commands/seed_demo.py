@@ -7,6 +7,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from cms.services import home_page_ensure, site_content_ensure
+from siteconf.stripe_accounts import demo_account_connect
 from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
 from siteconf.tenancy.models import Plan, Studio
 from siteconf.tenancy.services.provisioning import (
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             Studio.objects.filter(pk=studio.pk, plan__isnull=True).update(
                 plan=Plan.objects.get(slug=demo.plan), subscription_status="active"
             )
+            # Pro and Enterprise demo studios take cards in their portal (offline account).
+            demo_account_connect(studio=Studio.objects.select_related("plan").get(pk=studio.pk))
             connection.set_schema_to_public()
             self.stdout.write(
                 f"  {studio.name}: "
