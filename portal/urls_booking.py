@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from portal.views import booking
+from portal.views import booking, slots
 
 urlpatterns = [
     path("book/", booking.book, name="book"),
+    path("book/slots/", slots.slot_list, name="slots"),
     path("book/hold/", booking.hold, name="hold"),
     path("bookings/<int:pk>/", booking.booking, name="booking"),
     path("bookings/<int:pk>/pay/", booking.pay, name="pay"),

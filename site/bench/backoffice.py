@@ -152,7 +152,7 @@ def _load(studio: Studio, *, clients: int, sessions: int, progress) -> None:
             with cursor.copy(
                 'COPY studio_session (id, client_id, room_id, start, "end", blocked_until, status, '
                 "price, currency, deposit_due, notes, recall_notes, overtime_minutes, gear_alert, "
-                "created_at) FROM STDIN"
+                "booked_online, created_at) FROM STDIN"
             ) as copy:
                 session_id = first_session
                 for start in slots:
@@ -174,6 +174,7 @@ def _load(studio: Studio, *, clients: int, sessions: int, progress) -> None:
                                 "",
                                 0,
                                 "",
+                                False,
                                 now,
                             )
                         )

@@ -123,6 +123,12 @@ def _rate_at(instant: datetime, windows: list[_Window], base_rate: Decimal) -> D
     return max((rate for ws, we, rate in windows if ws <= instant < we), default=base_rate)
 
 
+def local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
+    """Public name of `_instant`, for the other code that turns the studio's wall-clock rules
+    into instants (opening hours in studio.selectors.availability): one DST rule for both."""
+    return _instant(day, wall, tz)
+
+
 def _instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
     """The UTC instant of a local wall-clock time on a local date.
 
