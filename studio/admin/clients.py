@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from unfold.decorators import display
+from unfold.decorators import action, display
 
+from portal.services.accounts import portal_invite
+from studio.admin import actions as ui
 from studio.admin.base import AuditedModelAdmin, LargeTablePaginator
 from studio.admin.client_history import client_datasets_for
 from studio.admin.money import MoneyVisibilityMixin
@@ -15,6 +19,9 @@ from studio.money import money_format
 from studio.resources import ClientResource
 from studio.selectors.clients import client_ledger, client_totals
 from studio.selectors.settings import studio_settings_get
+from studio.services.errors import StudioError
+
+INVITED = "Invitation sent to {email}."
 
 
 @admin.register(Client, site=studio_admin_site)
@@ -28,6 +35,7 @@ class ClientAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
     paginator = LargeTablePaginator
     readonly_fields = ["no_show_count", "created_at"]
     change_form_template = "studio/admin/client_change_form.html"
+    actions_detail = ["invite_to_portal"]
     fieldsets = [
         (None, {"fields": ["kind", "name", "artist_name", "tags"]}),
         (_("Contact"), {"fields": ["email", "phone", "address", "country"]}),
@@ -46,7 +54,11 @@ class ClientAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         client = self.get_object(request, object_id)
         if client is not None:
-            extra_context = {**(extra_context or {}), "memory": self._memory(request, client)}
+            extra_context = {
+                **(extra_context or {}),
+                "memory": self._memory(request, client),
+                "portal_accounts": client.portal_accounts.select_related("user"),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _memory(self, request, client: Client) -> dict:
@@ -71,3 +83,48 @@ class ClientAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
     @display(description=_("No-shows"), label={"0": "success"})
     def no_show_badge(self, obj: Client):
         return str(obj.no_show_count) if obj.no_show_count else "—"
+
+    def has_invite_to_portal_permission(self, request, object_id=None):
+        return self.has_change_permission(request)
+
+    @action(
+        description=_("Invite to the portal"),
+        url_path="invite-to-portal",
+        permissions=["invite_to_portal"],
+    )
+    def invite_to_portal(self, request, object_id):
+        """E-mail the client a link to their portal account (created on the first invitation,
+        the same account on the next). The service says why when it cannot."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        client = get_object_or_404(Client, pk=object_id)
+        back = ui.change_url(client)
+        if request.method == "POST":
+            try:
+                account = portal_invite(client=client, by=request.user)
+            except StudioError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, INVITED.format(email=account.email))
+            return redirect(back)
+        if not client.email:
+            # Said at once: there is nothing to confirm until the client has an address.
+            try:
+                portal_invite(client=client, by=request.user)
+            except StudioError as exc:
+                messages.error(request, exc.message)
+            return redirect(back)
+        return ui.action_page(
+            self,
+            request,
+            client,
+            verb=_("Invite to the portal"),
+            summary=[
+                _(
+                    "%(email)s gets an e-mail with a link to %(name)s's portal account, where "
+                    "they book sessions and pay deposits. The link works once, for 7 days."
+                )
+                % {"email": client.email, "name": client}
+            ],
+            run=lambda data: portal_invite(client=client, by=request.user),
+        )

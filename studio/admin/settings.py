@@ -97,9 +97,26 @@ class StudioSettingsAdmin(AuditedModelAdmin):
                     "min_booking_minutes",
                     "lead_time_hours",
                     "default_buffer_minutes",
-                    "deposit_percent",
-                    "approval_required",
                 ],
+            },
+        ),
+        (
+            _("Client portal"),
+            {
+                "classes": ["tab"],
+                "fields": [
+                    "booking_mode",
+                    ("max_advance_days", "hold_minutes"),
+                    "deposit_percent",
+                    ("account_deposit_percent", "no_show_deposit_percent"),
+                    "approval_required",
+                    "brand_colour",
+                ],
+                "description": _(
+                    "Who may sign in to your portal, how far ahead clients book online, what "
+                    "they pay to hold a session, and the portal's colour (your logo, from "
+                    "Invoices and quotes, is shown there too)."
+                ),
             },
         ),
         (_("Sign-in"), {"classes": ["tab"], "fields": ["two_factor_required"]}),
