@@ -23,7 +23,7 @@ INTERFACE_MODULES = sorted(
     [
         *ROOT.glob("studio/admin/*.py"),
         *ROOT.glob("studio/views/*.py"),
-        *ROOT.glob("portal/**/*.py"),
+        *(p for p in ROOT.glob("portal/**/*.py") if "services" not in p.parts),
         *ROOT.glob("site/tenancy/admin*.py"),
         *ROOT.glob("site/tenancy/*views*.py"),
         ROOT / "site/admin_services.py",

@@ -117,6 +117,10 @@ BY_SERVICES = {
     "studio.ReminderSent": "reminders: 'invoice.reminded' in the same transaction",
     "studio.SessionEngineer": "session_create / session_update: the session's entry",
     "studio.SessionEquipment": "session_create / session_update: the session's entry",
+    "studio.CardPayment": "card_charge / card_payment_refresh: 'card_payment.<status>', "
+    "with the session's 'session.deposit_attempted'",
+    "studio.StripeCustomer": "card_setup_start / card_from_setup: a client's card on file, "
+    "charged only through the audited card payment services",
 }
 NOT_BUSINESS_RECORDS = {
     "studio.AuditEntry": "the trail itself: append-only, read-only in the admin",
@@ -124,6 +128,8 @@ NOT_BUSINESS_RECORDS = {
     "studio.DocumentCounter": "numbering state, advanced inside the audited issuing service",
     "studio.StoredPdf": "the kept PDF of an audited issue, sign or payment; never edited",
     "studio.OutgoingEmail": "the mailbox; what was sent is the audited action that queued it",
+    "tenancy.StripeEvent": "Stripe's events as received; what each one changed is audited by "
+    "the service it ran (card payments, 'studio.stripe_account_updated')",
 }
 
 

@@ -25,8 +25,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from cms.models import ContentPage
 from cms.services import HOME_CONTENT, home_page_ensure
+from portal.models import PortalAccount
+from siteconf.tenancy.demo import DEMO_CLIENT_PASSWORD, demo_client_login
 from siteconf.tenancy.models import Studio
 from studio.demo import demo_fill
+from studio.models import CardPayment, StripeCustomer
 from studio.services.imports import import_job_create, import_job_start
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import OWNER
@@ -56,6 +59,9 @@ MACHINE_VALUES = {
     "importjob": {"resource", "sha256"},
     "outgoingemail": {"attachment_kind", "about"},
     "client": {"country"},
+    # Stripe's ids, read back to call Stripe.
+    "cardpayment": {"intent_id", "payment_method_id"},
+    "stripecustomer": {"customer_id", "setup_intent_id", "payment_method_id"},
 }
 # Models the demo data leaves empty, and why that is fine for the sweep.
 NO_ROWS_NEEDED = {
@@ -104,6 +110,26 @@ def make_hostile(model) -> None:
             pass
 
 
+def _card_payment_rows() -> None:
+    """A declined card attempt on one of the portal client's sessions (the demo takes no card
+    payment): its texts too become hostile, and the session's page shows them."""
+    account = PortalAccount.objects.select_related("client").get()
+    session = account.client.sessions.order_by("-start").first()
+    StripeCustomer.objects.create(
+        client=account.client, customer_id="cus_sweep", card_label="Visa •••• 0341"
+    )
+    CardPayment.objects.create(
+        client=account.client,
+        session=session,
+        purpose=CardPayment.Purpose.DEPOSIT,
+        intent_id="pi_sweep",
+        amount=session.deposit_due or 10,
+        currency=session.currency,
+        status=CardPayment.Status.FAILED,
+        failure_message="Your card was declined.",
+    )
+
+
 def hostile_page(home, *, slug: str, url: str) -> None:
     """A marketing page whose every text is the hostile string, its button going to `url`."""
     cta = {
@@ -132,6 +158,7 @@ def hostile_studio(e2e_studio, django_db_blocker):
                     by=User.objects.get(email=OWNER[0]),
                 )
             )
+            _card_payment_rows()
             studio_models = list(apps.get_app_config("studio").get_models())
             empty = {m._meta.model_name for m in studio_models if not m.objects.exists()}
             with transaction.atomic(), connection.cursor() as cursor:
@@ -145,7 +172,11 @@ def hostile_studio(e2e_studio, django_db_blocker):
         home = home_page_ensure(content_file=HOME_CONTENT, hostname="localhost", port=80)
         hostile_page(home, slug="hostile", url="/pricing/")
         hostile_page(home, slug="hostile-link", url=HOSTILE_URL)
-    yield {"empty": empty, "import job": f"/admin/import/jobs/{job.pk}/"}
+    yield {
+        "empty": empty,
+        "import job": f"/admin/import/jobs/{job.pk}/",
+        "slug": e2e_studio.slug,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -269,6 +300,19 @@ def test_hostile_data_never_runs_anywhere(sweep_page, live_url, hostile_studio):
 
     studio_page = visit(page, f"{live_url}/")
     assert HOSTILE in studio_page
+
+    # The portal, as the demo's client: their home, the booking page and a booking of theirs.
+    visit(page, f"{live_url}/sign-in/")
+    page.get_by_text("Sign in with a password instead").click()
+    page.fill("input[name=password-email]", demo_client_login(hostile_studio["slug"]))
+    page.fill("input[name=password-password]", DEMO_CLIENT_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_load_state("load")
+    home = visit(page, f"{live_url}/")
+    assert HOSTILE in home  # the client's and the rooms' names
+    booking = page.locator("a.booking-row").first.get_attribute("href")
+    assert HOSTILE in visit(page, live_url + booking)
+    visit(page, f"{live_url}/book/")
 
     port = urlsplit(live_url).port
     marketing = visit(page, f"http://localhost:{port}/hostile/")

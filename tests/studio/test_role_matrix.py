@@ -177,6 +177,7 @@ ACTIONS = {
     "studio_session_check_out_row": (all_of("studio.change_session"), "session"),
     "studio_session_confirm_row": (all_of("studio.change_session"), "session"),
     "studio_session_decline_row": (all_of("studio.change_session"), "session"),
+    "studio_client_invite_to_portal": (all_of("studio.change_client"), "client"),
     "studio_session_no_show_row": (all_of("studio.change_session"), "session"),
     "studio_session_take_deposit": (all_of("studio.add_payment"), "session"),
     "auth_user_send_reset_link": (all_of("auth.change_user"), "colleague"),
@@ -243,8 +244,11 @@ CUSTOM = {
         all_of("studio.change_studiosettings"), "POST", allowed_status=302, writes=True
     ),
     "receivables": Custom(all_of("studio.view_invoice")),
+    # Starting Stripe's onboarding (its POST) takes change_studiosettings: tests/payments.
+    "online_payments": Custom(all_of("studio.view_studiosettings")),
     "studio_live_totals": Custom(DRAFTING, "POST", probe={"lines": []}),
     "calendar": Custom(all_of("studio.view_session")),
+    "free_slots": Custom(all_of("studio.add_session")),
     "calendar_feed": Custom(all_of("studio.view_session"), query=FEED),
     # No room or times: a role that sees prices is told what to give (400), after the check.
     "session_price_quote": Custom(all_of("studio.view_money"), allowed_status=400),
