@@ -18,6 +18,15 @@ def money(amount, currency) -> str:
 
 
 @register.filter
+def wall_clock(moment) -> str:
+    """A moment as the studio's clock shows it, “14:00”; a time that happens twice (the night
+    the clocks go back) also says which, “02:00 CEST” or “02:00 CET”."""
+    local = timezone.localtime(moment, studio_settings_get().tz)
+    twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+    return f"{local:%H:%M %Z}" if twice else f"{local:%H:%M}"
+
+
+@register.filter
 def studio_time(moment):
     """A moment in the studio's time zone (the client may be elsewhere; the session is here)."""
     return timezone.localtime(moment, studio_settings_get().tz)

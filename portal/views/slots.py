@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from portal.auth import portal_login_required
+from portal.templatetags.booking_tags import wall_clock
 from studio.models import Engineer, Room
 from studio.selectors.availability import AvailabilityError, free_slots
 from studio.selectors.settings import studio_timezone
@@ -53,13 +54,6 @@ def _query(params) -> dict:
     return {"day_from": day, "day_to": day, "minutes": minutes, "room": room, "engineer": engineer}
 
 
-def _wall(moment) -> str:
-    """Wall-clock "14:00"; a time that happens twice (the night the clocks go back) also
-    says which ("02:00 CEST", "02:00 CET")."""
-    twice = moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset()
-    return f"{moment:%H:%M %Z}" if twice else f"{moment:%H:%M}"
-
-
 @portal_login_required
 def slot_list(request):
     """The day's free times; a question that cannot be answered gets a 400 and a sentence
@@ -75,7 +69,13 @@ def slot_list(request):
     for slot in slots:
         start, end = timezone.localtime(slot.start, tz), timezone.localtime(slot.end, tz)
         times.append(
-            {"slot": slot, "start": start, "end": end, "label": _wall(start), "until": _wall(end)}
+            {
+                "slot": slot,
+                "start": start,
+                "end": end,
+                "label": wall_clock(start),
+                "until": wall_clock(end),
+            }
         )
     return render(
         request,
