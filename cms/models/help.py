@@ -20,7 +20,7 @@ class HelpCategory(models.TextChoices):
     CLIENTS = "clients", "Clients and contracts"
     MONEY = "money", "Quotes, invoices and payments"
     IMPORTING = "importing", "Importing your data"
-    PORTAL = "portal", "Client portal (coming soon)"
+    PORTAL = "portal", "Client portal"
     TEAM = "team", "Team and settings"
 
 

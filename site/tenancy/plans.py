@@ -46,7 +46,7 @@ class Plan(models.Model):
         _("card payments in the portal"),
         default=False,
         help_text=_(
-            "Clients pay deposits and invoices by card; without it the portal takes "
+            "Clients pay booking deposits by card; without it the portal takes "
             "booking requests only."
         ),
     )

@@ -37,7 +37,7 @@ STATES = {
     stripe_accounts.NOT_CONNECTED: (
         _("Not connected"),
         _(
-            "Connect a Stripe account to take deposits and invoices by card in the client "
+            "Connect a Stripe account to take booking deposits by card in the client "
             "portal. The money goes straight to your account; Stripe asks for your business "
             "details and a bank account."
         ),
@@ -51,7 +51,7 @@ STATES = {
     ),
     stripe_accounts.READY: (
         _("Ready to take cards"),
-        _("Clients can pay deposits and invoices by card in the portal."),
+        _("Clients can pay their booking deposits by card in the portal."),
     ),
 }
 

@@ -2,10 +2,10 @@
 
 Payments are never edited: a mistake is corrected by a refund, a negative payment linked to the
 one it returns. An invoice's paid amount, balance and status are derived from its payments by
-studio/services/payments.py. Staff record every payment by hand today (the MANUAL methods).
-The STRIPE method and `provider_id` are for card payments online, when they land: no screen or
-webhook records one yet. A provider's id is kept unique by PostgreSQL, so a webhook delivered
-twice would record one payment.
+studio/services/payments.py. Staff record payments by hand (the MANUAL methods); a deposit
+paid by card in the portal is recorded with the STRIPE method by studio/services/card_payments.py,
+its PaymentIntent's id as `provider_id`, which PostgreSQL keeps unique: a webhook delivered twice
+records one payment.
 """
 
 from __future__ import annotations

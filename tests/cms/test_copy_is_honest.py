@@ -2,25 +2,34 @@
 
 Every page of the seeded marketing site (plans, FAQ, footer and the studio's own page included)
 is rendered and read sentence by sentence. A sentence that names a feature which does not exist
-yet — the client portal, online card payments, projects and tracks, white-label, custom
-domains, an audit trail export… — must say it is coming: the sentence itself, or a heading it
-sits under ("Coming soon"), contains "coming". Questions are not claims ("Can clients pay by
-card?"). When one of these features is built, drop it from UNBUILT.
+yet — paying invoices online, accepting quotes or signing contracts online, projects and tracks,
+white-label, custom domains, an audit trail export… — must say it is coming: the sentence itself,
+or a heading it sits under ("Coming soon"), contains "coming". Questions are not claims ("Can
+clients pay by card?"). When one of these features is built, drop it from UNBUILT.
+
+The other way round holds too: what is built (the client portal, client accounts, online
+booking, card deposits) is not called "coming" any more, so a studio does not think it is
+missing something it has.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from django.core import mail
+from django.db import connection
 from django_tenants.utils import schema_context
 from wagtail.models import Page
 
 from cms.models import HomePage
+from cms.models.help import HelpCategory
 from siteconf.tenancy.plans import Plan
 from studio.models import StudioSettings
 from studio.services.mail_defaults import DEFAULTS
@@ -30,26 +39,55 @@ from tests.conftest import STUDIO_A
 
 pytestmark = pytest.mark.django_db
 
-# What is not built yet, and how copy names it (case-insensitive).
+# What is not built yet, and how copy names it (case-insensitive). The client portal, client
+# accounts, online booking and card deposits are built: the portal's invoices, quotes and
+# contracts are not, so the patterns for those name the document, not just "portal" or "card".
+_PAY = r"\b(?:pay|pays|paid|paying|settle|settles|settled|settling)\b"
+_ONLINE = r"\b(?:online|by card|in (?:the|your|their) (?:client )?portal)\b"
+_GAP = r"[^.!?;]"  # within one clause: "pay the deposit by card; invoices are listed" is honest
 UNBUILT = {
-    "the client portal": r"\bportal\b",
-    "client accounts": r"\bclient accounts?\b",
-    "online booking": r"\bonline bookings?\b|\bbook(?:s|ing)? online\b",
-    "card payments online": (
-        r"\bstripe\b|\bcard payments?\b|\bonline payments?\b"
-        r"|\b(?:pay|pays|paid|paying)\b[^.!?]{0,40}\bby card\b"
+    "invoices paid online": (
+        rf"\binvoices?\b(?:\s+[\w'-]+){{0,3}}?\s+(?:paid|settled)\b{_GAP}{{0,30}}{_ONLINE}"
+        rf"|{_PAY}\s+(?:[\w'-]+\s+){{0,3}}?(?:invoices?|balances?)\b{_GAP}{{0,30}}{_ONLINE}"
+        rf"|\b(?:invoice|balance) payments?\b{_GAP}{{0,30}}{_ONLINE}"
+        rf"|\binvoices?\b[^.!?]{{0,60}}{_PAY}\s+(?:them|it)\s+{_ONLINE}"
     ),
-    "e-signature": r"\be-?signatures?\b|\bsign(?:s|ed|ing)? (?:them |it )?online\b",
+    "quotes accepted online": (
+        rf"\baccept(?:s|ed|ing)?\b{_GAP}{{0,30}}\bquotes?\b{_GAP}{{0,30}}{_ONLINE}"
+        rf"|\bquotes?\b{_GAP}{{0,30}}\baccept(?:s|ed|ing)?\b{_GAP}{{0,30}}{_ONLINE}"
+    ),
+    "e-signature": (
+        r"\be-?signatures?\b"
+        r"|\bsign(?:s|ed|ing)? (?:them |it |(?:the |their |your )?contracts? )?"
+        r"(?:online|in the (?:client )?portal)\b"
+        r"|\bcontracts?\b[^.!?]{0,40}\bsigned (?:online|in the (?:client )?portal)\b"
+    ),
     "projects, tracks and credits": r"\bprojects\b|\bsplit sheets?\b|\bcredits\b",
     "audio versions and review": (
         r"\baudio versions?\b|\bcomments? on (?:the |their |your )?mix(?:es)?\b"
         r"|\bdownload(?:s|ing)? (?:the |their |your )?masters?\b"
     ),
-    "white-label": r"\bwhite[- ]label",
+    "white-label": r"\bwhite[- ]label|\b(?:no|without)\b[^.!?]{0,30}\bpowered by\b",
     "custom domains": r"\b(?:custom|own) domains?\b",
     "an audit trail export": r"\baudit\b[^.!?]*\bexport|\bexport[^.!?]*\baudit\b",
+    "the platform billing studios by card": (
+        r"\bcustomer portal\b"
+        r"|\bsubscriptions?\b[^.!?]{0,40}\b(?:paid|billed|charged)\b[^.!?]{0,20}"
+        r"\b(?:by card|online|to (?:a|your) card)\b"
+        r"|\b(?:pay|pays|paid|paying)\b[^.!?]{0,20}\bsubscriptions?\b[^.!?]{0,30}"
+        r"\b(?:by card|online)\b"
+    ),
+}
+# What is built, and how copy names it: a sentence that calls one of these "coming" (and names
+# nothing that really is still coming) undersells the product.
+BUILT = {
+    "the client portal": r"\bportal\b",
+    "client accounts": r"\bclient accounts?\b",
+    "online booking": r"\bonline bookings?\b|\bbook(?:s|ing)? online\b",
+    "card deposits": r"\bstripe\b|\bdeposits?\b[^.!?]{0,30}\bby card\b|\bcard deposits?\b",
 }
 CLAIMS = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in UNBUILT.items()}
+SHIPPED = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in BUILT.items()}
 COMING = re.compile(r"\bcoming\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -128,19 +166,36 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def unmarked_claims(html: str) -> list[tuple[str, str]]:
-    """(feature, sentence) for every sentence that names an unbuilt feature as if it existed."""
+def _blocks(html: str) -> list[_Block]:
     reader = _Reader()
     reader.feed(html)
     reader.close()
+    return reader.blocks
+
+
+def unmarked_claims(html: str) -> list[tuple[str, str]]:
+    """(feature, sentence) for every sentence that names an unbuilt feature as if it existed."""
     found = []
-    for block in reader.blocks:
+    for block in _blocks(html):
         if any(COMING.search(heading) for heading in block.headings):
             continue
         for sentence in SENTENCE_END.split(block.text):
             if COMING.search(sentence) or sentence.rstrip().endswith("?"):
                 continue
             found += [(name, sentence) for name, claim in CLAIMS.items() if claim.search(sentence)]
+    return found
+
+
+def built_called_coming(html: str) -> list[tuple[str, str]]:
+    """(feature, sentence) for every sentence or heading that calls a built feature "coming"
+    without naming anything that really is still coming ("Paying invoices in the portal is
+    coming" is honest: the portal is built, paying invoices in it is not)."""
+    found = []
+    for block in _blocks(html):
+        for sentence in SENTENCE_END.split(block.text):
+            if not COMING.search(sentence) or any(c.search(sentence) for c in CLAIMS.values()):
+                continue
+            found += [(name, sentence) for name, built in SHIPPED.items() if built.search(sentence)]
     return found
 
 
@@ -155,12 +210,33 @@ def unmarked_claims(html: str) -> list[tuple[str, str]]:
         "<ul><li>White-label portal</li><li>Custom domain</li></ul>",
         "<section><h2>Coming soon</h2></section><section><p>Projects and split sheets.</p>",
         "<h2>Security</h2><p>Every project keeps its tracks and credits.</p>",
-        "<head><meta name='description' content='Invoices and a client portal.'></head>",
+        "<head><meta name='description' content='Invoices paid by card in a portal.'></head>",
         "<p>The audit trail can be filtered and exported.</p>",
+        "<p>Clients pay their invoices online by card.</p>",
+        "<p>Deposits and invoices paid by card, recorded at once.</p>",
+        "<p>Every invoice can be paid in the portal.</p>",
+        "<p>Open invoices are listed in the portal, and clients pay them online.</p>",
+        "<p>Clients pay the balance by card after the session.</p>",
+        "<p>Clients accept quotes online and sign contracts in the portal.</p>",
+        "<ul><li>Contracts signed online</li></ul>",
+        "<p>Your portal, with no “powered by” line.</p>",
+        "<p>Your subscription is billed to your card each month.</p>",
     ],
 )
 def test_the_check_catches_a_claim_of_something_not_built(html):
     assert unmarked_claims(html)
+
+
+@pytest.mark.parametrize(
+    ("html", "feature"),
+    [
+        ("<p>Clients pay their invoices online by card.</p>", "invoices paid online"),
+        ("<p>Accept a quote in the portal.</p>", "quotes accepted online"),
+        ("<p>They sign the contract online.</p>", "e-signature"),
+    ],
+)
+def test_the_check_names_the_feature_claimed(html, feature):
+    assert [name for name, _ in unmarked_claims(html)] == [feature]
 
 
 @pytest.mark.parametrize(
@@ -171,10 +247,41 @@ def test_the_check_catches_a_claim_of_something_not_built(html):
         "<ul><li>Coming soon: white-label client portal on your own domain</li></ul>",
         "<details><summary>Can clients pay by card?</summary><p>At the desk, yes.</p></details>",
         "<p>No card needed. Every change is in the audit trail.</p>",
+        "<p>Clients pay the deposit by card when they book.</p>",
+        "<p>Clients sign in to the portal, book online and pay the deposit through Stripe.</p>",
+        "<p>Invoices with a balance due are listed; clients pay the deposit by card.</p>",
+        "<p>Paying invoices by card in the portal is coming.</p>",
+        "<p>Quotes are e-mailed as PDFs and marked accepted by your team.</p>",
+        "<p>Card payments go to your own Stripe account. Refunds go back to the card.</p>",
+        "<p>Client accounts by invitation, and online booking from real availability.</p>",
     ],
 )
 def test_the_check_lets_honest_copy_through(html):
     assert unmarked_claims(html) == []
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>A client portal, where clients will book, is coming.</p>",
+        "<h2>Client portal (coming soon)</h2>",
+        "<p>Card deposits through Stripe are coming.</p>",
+    ],
+)
+def test_the_check_catches_a_built_feature_called_coming(html):
+    assert built_called_coming(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>Paying invoices by card in the portal is coming.</p>",
+        "<ul><li>Coming soon: white-label client portal on your own domain</li></ul>",
+        "<p>Clients book online today.</p>",
+    ],
+)
+def test_the_check_lets_what_is_really_coming_be_called_coming(html):
+    assert built_called_coming(html) == []
 
 
 # The seeded product copy.
@@ -195,6 +302,22 @@ def test_no_page_of_the_marketing_site_claims_what_is_not_built(site_content, pl
     assert problems == []
 
 
+def test_no_page_of_the_marketing_site_calls_a_built_feature_coming(site_content, platform_client):
+    home = HomePage.objects.get()
+    pages = [home, *Page.objects.descendant_of(home).live().specific()]
+
+    problems = []
+    for page in pages:
+        path = url_of(page)
+        html = platform_client.get(path).content.decode()
+        problems += [(path, *claim) for claim in built_called_coming(html)]
+    assert problems == []
+
+
+def test_the_help_centre_does_not_file_the_portal_under_coming_soon():
+    assert built_called_coming(f"<h2>{HelpCategory.PORTAL.label}</h2>") == []
+
+
 def test_plans_list_unbuilt_features_only_as_coming(db):
     plans = list(Plan.objects.public())
     assert {plan.slug for plan in plans} >= {"starter", "pro", "enterprise"}
@@ -203,6 +326,43 @@ def test_plans_list_unbuilt_features_only_as_coming(db):
         for feature in plan.feature_list:
             if any(claim.search(feature) for claim in CLAIMS.values()):
                 assert feature.lower().startswith("coming soon"), (plan.slug, feature)
+
+
+CARD = re.compile(r"\bcards?\b|\bstripe\b", re.IGNORECASE)
+NO_CARD = re.compile(r"\bwithout (?:a )?card\b|\bno card\b", re.IGNORECASE)
+
+
+def test_a_plan_without_card_payments_promises_no_card(db):
+    for plan in Plan.objects.public().filter(card_payments=False):
+        for feature in plan.feature_list:
+            if CARD.search(feature) and not feature.lower().startswith("coming soon"):
+                assert NO_CARD.search(feature), (plan.slug, feature)
+
+
+def test_the_plans_say_what_the_portal_does_on_each(db):
+    features = {plan.slug: "\n".join(plan.feature_list) for plan in Plan.objects.public()}
+    cards = dict(Plan.objects.values_list("slug", "card_payments"))
+
+    assert not cards["starter"] and cards["pro"] and cards["enterprise"]
+    assert "booking requests" in features["starter"] and "without a card" in features["starter"]
+    for slug in ("pro", "enterprise"):
+        assert "online booking" in features[slug].lower(), slug
+        assert "deposits by card" in features[slug].lower(), slug
+
+
+def test_the_portal_migration_rewrites_only_the_lists_nobody_edited(db):
+    migration = importlib.import_module("siteconf.tenancy.migrations.0009_plan_features_portal")
+    editor = SimpleNamespace(connection=connection)
+    Plan.objects.filter(slug="pro").update(features=migration.BEFORE["pro"])
+    Plan.objects.filter(slug="starter").update(features="1 room\nOur own words")
+
+    migration.forwards(django_apps, editor)
+
+    features = dict(Plan.objects.values_list("slug", "features"))
+    assert features["pro"] == migration.AFTER["pro"]
+    assert features["starter"] == "1 room\nOur own words"
+    migration.backwards(django_apps, editor)
+    assert Plan.objects.get(slug="pro").features == migration.BEFORE["pro"]
 
 
 def test_the_studio_page_says_what_it_is_today(site_content, studio_a, client_a):
@@ -214,15 +374,17 @@ def test_the_studio_page_says_what_it_is_today(site_content, studio_a, client_a)
     html = response.content.decode()
     assert response.status_code == 200
     assert "desk@studio-a.example" in html and "+33 1 23 45 67 89" in html
-    assert "Online booking and client accounts are coming soon" in html
-    assert unmarked_claims(html) == []
+    assert "Book a session" in html and "Staff sign-in" in html
+    assert "coming" not in html.lower()
+    assert unmarked_claims(html) == [] and built_called_coming(html) == []
 
 
 @pytest.mark.parametrize("kind", sorted(DEFAULTS))
 def test_the_default_e_mails_to_clients_claim_nothing_unbuilt(kind):
     subject, body = DEFAULTS[kind]
 
-    assert unmarked_claims(f"<p>{subject}</p><p>{body}</p>") == []
+    text = f"<p>{subject}</p><p>{body}</p>"
+    assert unmarked_claims(text) == [] and built_called_coming(text) == []
 
 
 def test_the_owner_welcome_e_mail_claims_nothing_unbuilt(studio_a):
@@ -234,3 +396,4 @@ def test_the_owner_welcome_e_mail_claims_nothing_unbuilt(studio_a):
     (message,) = mail.outbox
     assert studio_a.url_for("/") in message.body
     assert unmarked_claims(f"<p>{message.body}</p>") == []
+    assert built_called_coming(f"<p>{message.body}</p>") == []

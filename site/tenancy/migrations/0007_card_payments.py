@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             name="card_payments",
             field=models.BooleanField(
                 default=False,
-                help_text="Clients pay deposits and invoices by card; without it the portal takes booking requests only.",
+                help_text="Clients pay booking deposits by card; without it the portal takes booking requests only.",
                 verbose_name="card payments in the portal",
             ),
         ),
