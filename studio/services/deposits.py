@@ -69,20 +69,25 @@ def card_payments_available() -> tuple[bool, str]:
 
 def policy_lines() -> list[str]:
     """The cancellation tiers as sentences: “Cancel 7 days or more before the start: 100 % of
-    the deposit back.”, ending with what happens later than the last tier."""
+    the deposit back.”, ending with what happens later than the last tier that refunds."""
     tiers = list(studio_settings_get().tiers.order_by("-min_hours_before"))
+    refunding = [tier for tier in tiers if tier.refund_percent > 0]
     lines = []
-    for tier in tiers:
-        lines.append(
-            _("Cancel %(when)s or more before the start: %(percent)s %% of the deposit back.")
-            % {"when": _hours_in_words(tier.min_hours_before), "percent": _percent(tier)}
-        )
-    if not tiers or tiers[-1].min_hours_before > 0:
-        lines.append(
-            _("Later than that, the deposit is not refunded.")
-            if tiers
-            else _("The deposit is not refunded on cancellation.")
-        )
+    for tier in refunding:
+        if tier.min_hours_before == 0:
+            lines.append(
+                _("Cancel any time before the start: %(percent)s %% of the deposit back.")
+                % {"percent": _percent(tier)}
+            )
+        else:
+            lines.append(
+                _("Cancel %(when)s or more before the start: %(percent)s %% of the deposit back.")
+                % {"when": _hours_in_words(tier.min_hours_before), "percent": _percent(tier)}
+            )
+    if not refunding:
+        lines.append(_("The deposit is not refunded on cancellation."))
+    elif refunding[-1].min_hours_before > 0:
+        lines.append(_("Later than that, the deposit is not refunded."))
     return lines
 
 

@@ -81,3 +81,19 @@ def test_the_policy_reads_as_sentences(rules):
 def test_without_tiers_the_policy_says_deposits_are_kept(rules):
     rules.tiers.all().delete()
     assert policy_lines() == ["The deposit is not refunded on cancellation."]
+
+
+def test_a_last_tier_that_refunds_nothing_reads_as_later_than_that(rules):
+    rules.tiers.all().delete()
+    rules.tiers.create(min_hours_before=48, refund_percent=Decimal("50"))
+    rules.tiers.create(min_hours_before=0, refund_percent=Decimal("0"))
+    assert policy_lines() == [
+        "Cancel 2 days or more before the start: 50 % of the deposit back.",
+        "Later than that, the deposit is not refunded.",
+    ]
+
+
+def test_a_tier_from_the_start_reads_as_any_time(rules):
+    rules.tiers.all().delete()
+    rules.tiers.create(min_hours_before=0, refund_percent=Decimal("25"))
+    assert policy_lines() == ["Cancel any time before the start: 25 % of the deposit back."]
