@@ -146,6 +146,8 @@ def test_a_plan_price_change_is_in_the_platform_trail(db):
             "max_staff": pro.max_staff or "",
             "features": pro.features,
             "trial_days": pro.trial_days,
+            "card_payments": "on",
+            "platform_fee_percent": "0",
             "is_public": "on",
             "order": pro.order,
         },

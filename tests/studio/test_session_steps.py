@@ -36,7 +36,7 @@ def booked(status=Session.Status.CONFIRMED, *, hours_from_now: int = 2) -> Sessi
 
 def test_each_state_offers_its_own_steps(in_studio_a):
     requested = booked(Session.Status.REQUESTED)
-    assert session_steps(session=requested) == ["confirm", "check_in", "cancel"]
+    assert session_steps(session=requested) == ["confirm", "check_in", "decline", "cancel"]
     confirmed = session_confirm(session=requested)
     assert session_steps(session=confirmed) == ["check_in", "cancel"]
     checked_in = session_check_in(session=confirmed)
