@@ -125,9 +125,9 @@ def studio_daily_task(today: str | None = None) -> str:
     return ", ".join(f"{key}: {value}" for key, value in report.items())
 
 
-def studio_daily_fanout() -> int:
-    """The daily schedule's entry point, in the public schema: one task per studio, so one
-    studio's failure or size never holds up another's reminders."""
+def _fan_out(task, name: str) -> int:
+    """Queue `task` once in every active studio, from the public schema: one task per studio,
+    so one studio's failure or size never holds up another's round."""
     count = 0
     for schema in (
         Studio.objects.studios()
@@ -135,11 +135,14 @@ def studio_daily_fanout() -> int:
         .values_list("schema_name", flat=True)
     ):
         # Queued at once, not on commit: the scheduler runs this outside any transaction.
-        django_q.tasks.async_task(
-            studio_daily_task.task_path, schema, task_name=f"studio-daily@{schema}"
-        )
+        django_q.tasks.async_task(task.task_path, schema, task_name=f"{name}@{schema}")
         count += 1
     return count
+
+
+def studio_daily_fanout() -> int:
+    """The daily schedule's entry point: overdue invoices, reminders and expired quotes."""
+    return _fan_out(studio_daily_task, "studio-daily")
 
 
 @tenant_task
@@ -183,15 +186,5 @@ def studio_minute_task() -> dict[str, int]:
 
 
 def studio_minute_fanout() -> int:
-    """The minute schedule's entry point, in the public schema: one task per active studio."""
-    count = 0
-    for schema in (
-        Studio.objects.studios()
-        .filter(status=Studio.Status.ACTIVE)
-        .values_list("schema_name", flat=True)
-    ):
-        django_q.tasks.async_task(
-            studio_minute_task.task_path, schema, task_name=f"studio-minute@{schema}"
-        )
-        count += 1
-    return count
+    """The minute schedule's entry point: expired holds and session reminders."""
+    return _fan_out(studio_minute_task, "studio-minute")
