@@ -339,6 +339,8 @@ LOGGING = {
         # Wagtail logs every page action and its task backend every task state at INFO.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # The Stripe SDK logs every request and response at INFO.
+        "stripe": {"level": "WARNING"},
     },
 }
 

@@ -33,6 +33,7 @@ from siteconf.bench.studios import bench_studio
 from siteconf.tenancy.models import Plan, Studio
 from siteconf.tenancy.services.provisioning import studio_destroy
 from studio.models import CardPayment, Client, OpeningHours, Room, Session, StudioSettings
+from studio.selectors.availability import free_slots
 from studio.services import online_bookings
 from studio.services.errors import StudioError
 
@@ -83,21 +84,27 @@ def bench_portal_book(*, sessions: int, repeat: int, progress: Callable[[str], N
             room_ids = list(Room.objects.order_by("name").values_list("pk", flat=True))
             tz = StudioSettings.objects.get().tz
         times = []
-        day = timezone.localtime(timezone.now(), tz).date() + timedelta(days=2)
+        first_day = timezone.localtime(timezone.now(), tz).date() + timedelta(days=2)
         for i in range(repeat):
-            start = timezone.make_aware(
-                timezone.datetime.combine(day + timedelta(days=i // 8), clock(8 + 2 * (i % 8))), tz
-            )
+            # A time the selector says is free (the loaded calendar is dense), then booked as a
+            # client would: the request checks every rule again and holds it.
+            with schema_context(studio.schema_name):
+                day = first_day + timedelta(days=i // 4)
+                room = Room.objects.get(pk=room_ids[i % len(room_ids)])
+                slot = free_slots(
+                    day_from=day, day_to=day + timedelta(days=14), minutes=120, room=room
+                )[0]
+            connection.set_schema_to_public()
             data = {
-                "start": start.isoformat(),
-                "end": (start + timedelta(hours=2)).isoformat(),
-                "room": str(room_ids[i % len(room_ids)]),
+                "start": slot.start.isoformat(),
+                "end": slot.end.isoformat(),
+                "room": str(slot.room.pk),
             }
             began = time.perf_counter()
             response = browser.post("/book/hold/", data)
             times.append((time.perf_counter() - began) * 1000)
-            if response.status_code != 302:
-                raise RuntimeError(f"booking answered {response.status_code}")
+            if response.status_code != 302 or "/pay/" not in response.url:
+                raise RuntimeError(f"booking {data} was not held: {response.status_code}")
         with schema_context(studio.schema_name):
             loaded = Session.objects.count()
             held = Session.objects.filter(booked_online=True).count()
