@@ -166,6 +166,8 @@ def minor_units(amount: Decimal, currency: str) -> int:
 
 def from_minor_units(value: int, currency: str) -> Decimal:
     """The inverse of minor_units: 1234 EUR cents → Decimal("12.34")."""
-    return Decimal(int(value)).scaleb(-currency_decimals(currency)).quantize(
-        currency_quantum(currency)
+    return (
+        Decimal(int(value))
+        .scaleb(-currency_decimals(currency))
+        .quantize(currency_quantum(currency))
     )

@@ -80,8 +80,7 @@ def bench_portal_book(*, sessions: int, repeat: int, progress: Callable[[str], N
             # The generated calendar is full from 09:00 to 23:30: free a third of what is to
             # come, as cancellations would, so there is time left to book.
             cursor.execute(
-                "UPDATE studio_session SET status = 'cancelled' WHERE start >= now() "
-                "AND id % 3 = 0"
+                "UPDATE studio_session SET status = 'cancelled' WHERE start >= now() AND id % 3 = 0"
             )
         _open_for_booking(studio)
         browser = HttpClient(HTTP_HOST=f"{SLUG}.localhost")
