@@ -67,3 +67,55 @@ class PortalLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} for {self.account.email}"
+
+
+class DocumentView(models.Model):
+    """A client opened one of their documents in the portal: first and last time. Kept apart
+    from the documents themselves, which are frozen once issued or signed."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        QUOTE = "quote", _("Quote")
+        CONTRACT = "contract", _("Contract")
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="views")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    first_viewed_at = models.DateTimeField(auto_now_add=True)
+    last_viewed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "kind", "object_id"], name="document_view_once"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="document_view_object")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.object_id} seen by {self.account.email}"
+
+
+class DataExport(models.Model):
+    """“Download my data”: a ZIP of the client's data and documents, built by a task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="exports")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done_steps = models.PositiveIntegerField(default=0)
+    total_steps = models.PositiveIntegerField(default=0)
+    archive = models.FileField(upload_to="exports/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Data export for {self.account.email} ({self.get_status_display()})"

@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("portal.urls_accounts")),
     path("", include("portal.urls_booking")),
+    path("", include("portal.urls_invoices")),
+    path("", include("portal.urls_documents")),
+    path("", include("portal.urls_profile")),
 ]

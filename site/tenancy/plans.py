@@ -58,6 +58,11 @@ class Plan(models.Model):
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Taken from each card payment a studio on this plan receives."),
     )
+    white_label = models.BooleanField(
+        _("white-label portal"),
+        default=False,
+        help_text=_("The portal and its e-mails show the studio only, not this platform."),
+    )
     trial_days = models.PositiveSmallIntegerField(_("free trial (days)"), default=14)
     is_public = models.BooleanField(_("on the pricing page"), default=True)
     highlighted = models.BooleanField(_("highlighted"), default=False)

@@ -103,6 +103,24 @@ class Quote(Document):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # How the client answered, when they answered in the portal (typed name, consent, where
+    # from); staff decisions leave the typed name empty.
+    class DecidedVia(models.TextChoices):
+        PORTAL = "portal", _("In the client portal")
+        STAFF = "staff", _("Recorded by staff")
+
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True, editable=False)
+    decided_via = models.CharField(
+        _("answered"), max_length=8, choices=DecidedVia.choices, blank=True, editable=False
+    )
+    accepted_name = models.CharField(_("accepted by"), max_length=200, blank=True, editable=False)
+    decided_ip = models.GenericIPAddressField(
+        _("from IP address"), null=True, blank=True, editable=False
+    )
+    decided_user_agent = models.CharField(
+        _("browser"), max_length=400, blank=True, editable=False
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
 

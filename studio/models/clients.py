@@ -48,6 +48,16 @@ class Client(models.Model):
         _("terms"), max_length=12, choices=Terms.choices, default=Terms.INDEPENDENT
     )
     no_show_count = models.PositiveIntegerField(_("no-shows"), default=0, editable=False)
+    # What the client chose in the portal's profile.
+    notify_documents = models.BooleanField(
+        _("e-mail new quotes, invoices and contracts"), default=True
+    )
+    notify_reminders = models.BooleanField(_("e-mail reminders"), default=True)
+    # The right to erasure: asked in the portal, carried out by the studio.
+    erasure_requested_at = models.DateTimeField(
+        _("asked to delete their data"), null=True, blank=True, editable=False
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

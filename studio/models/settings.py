@@ -149,6 +149,22 @@ class StudioSettings(models.Model):
         validators=PERCENT,
         help_text=_("Asked instead of the usual deposit from clients with a no-show on record."),
     )
+    portal_part_payments = models.BooleanField(
+        _("clients may pay part of an invoice"),
+        default=False,
+        help_text=_("In the portal, a client may pay less than the balance (never more)."),
+    )
+
+    class QuoteAcceptance(models.TextChoices):
+        CONVERT = "convert", _("Turn it into an invoice at once")
+        STAFF = "staff", _("Leave it to staff to invoice")
+
+    quote_acceptance = models.CharField(
+        _("a quote accepted in the portal"),
+        max_length=8,
+        choices=QuoteAcceptance.choices,
+        default=QuoteAcceptance.STAFF,
+    )
     brand_colour = models.CharField(
         _("portal colour"),
         max_length=7,

@@ -1,0 +1,5 @@
+"""Portal pages: documents."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

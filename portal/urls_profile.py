@@ -1,0 +1,5 @@
+"""Portal pages: profile."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
