@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
@@ -13,11 +15,13 @@ from unfold.decorators import action, display
 from studio.admin import actions as ui
 from studio.admin.base import ServiceForm, ServiceModelAdmin, ServiceSavesMixin, model_values
 from studio.admin.documents import pdf_response
+from studio.admin.quotes import PortalFilter, portal_seen
 from studio.admin.site import studio_admin_site
 from studio.models import Contract, ContractTemplate
 from studio.services import contracts
 from studio.services.errors import StudioError
 from studio.services.lockouts import client_address
+from studio.services.portal_documents import portal_views_annotate
 
 STATUS_COLOURS = {"draft": "info", "sent": "warning", "signed": "success", "void": "danger"}
 
@@ -83,8 +87,9 @@ class SignedOnPaperForm(forms.Form):
 
 @admin.register(Contract, site=studio_admin_site)
 class ContractAdmin(ServiceModelAdmin):
-    list_display = ["title", "client", "status_badge", "sent_at", "signed_at"]
-    list_filter = ["status"]
+    list_display = ["title", "client", "status_badge", "sent_at", "signed_at", "portal_state"]
+    list_filter = ["status", PortalFilter]
+    portal_online = Q(signed_via=Contract.SignedVia.PORTAL)
     search_fields = ["title", "client__name", "project"]
     autocomplete_fields = ["client"]
     list_select_related = ["client"]
@@ -120,6 +125,7 @@ class ContractAdmin(ServiceModelAdmin):
                         "fee",
                         "currency",
                         "status",
+                        "portal_state",
                         "body" if obj.status == Contract.Status.DRAFT else "text",
                     ]
                 },
@@ -132,7 +138,7 @@ class ContractAdmin(ServiceModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        frozen = ["client", "status", "text", *self.SIGNATURE]
+        frozen = ["client", "status", "portal_state", "text", *self.SIGNATURE]
         if obj.status != Contract.Status.DRAFT:
             frozen += ["title", "project", "start_date", "end_date", "fee", "currency"]
         return frozen
@@ -167,6 +173,22 @@ class ContractAdmin(ServiceModelAdmin):
     @display(description=_("Status"), label=STATUS_COLOURS, ordering="status")
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
+
+    def get_queryset(self, request):
+        return portal_views_annotate(super().get_queryset(request), "contract")
+
+    @display(description=_("In the portal"))
+    def portal_state(self, obj):
+        """Sent, opened, or signed online (name, when, from where; the hash is in Signature)."""
+        if obj.status == Contract.Status.DRAFT:
+            return "—"
+        if obj.signed_via == Contract.SignedVia.PORTAL and obj.signed_at:
+            return _("Signed online by %(name)s on %(when)s from %(ip)s") % {
+                "name": obj.signed_name,
+                "when": f"{timezone.localtime(obj.signed_at):%d %b %Y, %H:%M}",
+                "ip": obj.signed_ip or "?",
+            }
+        return portal_seen(obj)
 
     def _contract(self, request, object_id) -> Contract:
         return get_object_or_404(Contract.objects.select_related("client"), pk=object_id)

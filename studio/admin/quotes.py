@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
@@ -19,6 +23,7 @@ from studio.admin.site import studio_admin_site
 from studio.models import Quote, QuoteLine
 from studio.money import money_format
 from studio.services import quotes
+from studio.services.portal_documents import portal_views_annotate
 
 STATUS_COLOURS = {
     "draft": "info",
@@ -40,6 +45,56 @@ FROZEN = [
     "bill_to",
     "notes",
 ]
+
+
+# How the client answered, shown once a quote is sent.
+ANSWER = ["decided_via", "decided_at", "accepted_name", "decided_ip", "decided_user_agent"]
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%d %b %Y, %H:%M}"
+
+
+class PortalFilter(admin.SimpleListFilter):
+    """Sent documents by what the client did with them in the portal. The admin using it
+    says which documents count as answered online (`portal_online`, a Q)."""
+
+    title = _("client portal")
+    parameter_name = "portal"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("not_viewed", _("Not opened yet")),
+            ("viewed", _("Opened, not answered")),
+            ("online", _("Answered online")),
+        ]
+
+    def queryset(self, request, queryset):
+        online = self.model_admin_online
+        sent = queryset.exclude(status="draft")
+        if self.value() == "not_viewed":
+            return sent.filter(portal_first_viewed__isnull=True).exclude(online)
+        if self.value() == "viewed":
+            return sent.filter(portal_first_viewed__isnull=False).exclude(online)
+        if self.value() == "online":
+            return queryset.filter(online)
+        return queryset
+
+    def __init__(self, request, params, model, model_admin):
+        self.model_admin_online = model_admin.portal_online
+        super().__init__(request, params, model, model_admin)
+
+
+def portal_seen(obj) -> str:
+    """“Opened 1 Dec 2026, 15:32 (first 30 Nov …)”, or that the client has not opened it."""
+    first = getattr(obj, "portal_first_viewed", None)
+    last = getattr(obj, "portal_last_viewed", None)
+    if first is None:
+        return str(_("Not opened in the portal yet"))
+    if last and last - first > timedelta(minutes=1):
+        shown = {"last": _when(last), "first": _when(first)}
+        return str(_("Opened %(last)s (first %(first)s)") % shown)
+    return str(_("Opened %(first)s") % {"first": _when(first)})
 
 
 class QuoteLineInline(LineInline):
@@ -64,8 +119,10 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
         "issue_date",
         "valid_until",
         "display_total",
+        "portal_state",
     ]
-    list_filter = ["status", "currency"]
+    portal_online = Q(decided_via=Quote.DecidedVia.PORTAL)
+    list_filter = ["status", PortalFilter, "currency"]
     search_fields = ["number", "title", "client__name"]
     autocomplete_fields = ["client"]
     list_select_related = ["client"]
@@ -79,14 +136,34 @@ class QuoteAdmin(FrozenAfterDraftMixin, ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj and obj.status != Quote.Status.DRAFT:
             main = self.frozen_fields(obj, FROZEN)
-        else:
-            main = ["client", "title", "currency", "exchange_rate", "valid_until", "notes"]
+            answer = ["portal_state", *ANSWER]
+            if obj.status == Quote.Status.DECLINED:
+                answer.append("decline_reason")
+            return [(None, {"fields": main}), (_("Client portal"), {"fields": answer})]
+        main = ["client", "title", "currency", "exchange_rate", "valid_until", "notes"]
         return [(None, {"fields": main})]
 
     def get_readonly_fields(self, request, obj=None):
         if obj and obj.status != Quote.Status.DRAFT:
-            return FROZEN
+            return [*FROZEN, "portal_state", *ANSWER, "decline_reason"]
         return []
+
+    def get_queryset(self, request):
+        return portal_views_annotate(super().get_queryset(request), "quote")
+
+    @display(description=_("In the portal"))
+    def portal_state(self, obj):
+        """Sent, opened, or answered online (with the typed name and when)."""
+        if obj.status == Quote.Status.DRAFT:
+            return "—"
+        if obj.decided_via == Quote.DecidedVia.PORTAL and obj.decided_at:
+            if obj.status == Quote.Status.DECLINED:
+                return _("Declined online on %(when)s") % {"when": _when(obj.decided_at)}
+            return _("Accepted online by %(name)s on %(when)s") % {
+                "name": obj.accepted_name,
+                "when": _when(obj.decided_at),
+            }
+        return portal_seen(obj)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (

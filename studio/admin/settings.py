@@ -110,11 +110,13 @@ class StudioSettingsAdmin(AuditedModelAdmin):
                     "deposit_percent",
                     ("account_deposit_percent", "no_show_deposit_percent"),
                     "approval_required",
+                    ("portal_part_payments", "quote_acceptance"),
                     "brand_colour",
                 ],
                 "description": _(
                     "Who may sign in to your portal, how far ahead clients book online, what "
-                    "they pay to hold a session, and the portal's colour (your logo, from "
+                    "they pay to hold a session, whether they may pay part of an invoice, what "
+                    "a quote accepted online becomes, and the portal's colour (your logo, from "
                     "Invoices and quotes, is shown there too)."
                 ),
             },

@@ -2,8 +2,8 @@
 
 The signature covers the exact text: the SHA-256 of the title and body as the signer saw them
 is stored with who signed, when, from where and how. Staff record a contract signed on paper
-with contract_mark_signed_on_paper(), the only way a contract is signed today. contract_sign()
-is for the client portal, when it lands: nothing calls it yet.
+with contract_mark_signed_on_paper(); clients sign in the portal through contract_sign(), which
+`portal_documents.portal_contract_sign` calls after checking the contract is theirs.
 """
 
 from __future__ import annotations
@@ -180,9 +180,9 @@ def _sign(contract: Contract, *, name: str, via: str, ip, user_agent: str, shown
 def contract_sign(
     *, contract: Contract, name: str, ip: str, user_agent: str, shown_hash: str
 ) -> Contract:
-    """The client signs online, for the client portal when it lands (nothing calls this yet):
-    `shown_hash` is the hash of the text the page showed, so a contract edited while the
-    client was reading is not signed unseen."""
+    """The client signs online (the portal, through `portal_documents`): `shown_hash` is the
+    hash of the text the page showed, so a contract edited while the client was reading is not
+    signed unseen."""
     contract = _lock(contract, Contract.Status.SENT)
     return _sign(
         contract,

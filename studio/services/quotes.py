@@ -141,27 +141,38 @@ def quote_pdf(quote: Quote):
     )
 
 
-def _decide(quote: Quote, status: str, action: str, by, today: date | None) -> Quote:
+def _decide(
+    quote: Quote, status: str, action: str, by, today: date | None, answer: Mapping | None
+) -> Quote:
     quote = _lock(quote, Quote.Status.SENT)
     if quote.valid_until and quote.valid_until < (today or studio_today()):
         raise StudioError(f"{quote} expired on {quote.valid_until:%d %B %Y}.")
     quote.status = status
     quote.decided_at = timezone.now()
-    quote.save(update_fields=["status", "decided_at"])
-    audit_record(action=action, obj=quote, by=by)
+    # The client's own answer (portal_documents) brings how and from where; staff record one.
+    fields = dict(answer) if answer else {"decided_via": Quote.DecidedVia.STAFF}
+    for name, value in fields.items():
+        setattr(quote, name, value)
+    quote.save(update_fields=["status", "decided_at", *fields])
+    changes = {name: [None, value] for name, value in fields.items()} if answer else None
+    audit_record(action=action, obj=quote, by=by, changes=changes)
     return quote
 
 
 @transaction.atomic
-def quote_accept(*, quote: Quote, by=None, today: date | None = None) -> Quote:
+def quote_accept(
+    *, quote: Quote, by=None, today: date | None = None, answer: Mapping | None = None
+) -> Quote:
     permission_check(by, "studio.change_quote")
-    return _decide(quote, Quote.Status.ACCEPTED, "quote.accepted", by, today)
+    return _decide(quote, Quote.Status.ACCEPTED, "quote.accepted", by, today, answer)
 
 
 @transaction.atomic
-def quote_decline(*, quote: Quote, by=None, today: date | None = None) -> Quote:
+def quote_decline(
+    *, quote: Quote, by=None, today: date | None = None, answer: Mapping | None = None
+) -> Quote:
     permission_check(by, "studio.change_quote")
-    return _decide(quote, Quote.Status.DECLINED, "quote.declined", by, today)
+    return _decide(quote, Quote.Status.DECLINED, "quote.declined", by, today, answer)
 
 
 @transaction.atomic
