@@ -4,11 +4,14 @@ actions of an invoice's life (issue, send, payment, credit note, void, PDF)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
+from portal.models import DocumentView
 from studio.admin import actions as ui
 from studio.admin.base import LabelledTabularInline, LargeTablePaginator
 from studio.admin.documents import (
@@ -27,7 +30,7 @@ from studio.admin.invoice_forms import (
     sessions_form,
 )
 from studio.admin.site import studio_admin_site
-from studio.models import CreditNote, Invoice, InvoiceLine, Payment
+from studio.models import CardPayment, CreditNote, Invoice, InvoiceLine, OutgoingEmail, Payment
 from studio.money import money_format
 from studio.services import credit_notes, invoices, payments
 
@@ -38,6 +41,64 @@ STATUS_COLOURS = {
     "paid": "success",
     "void": "danger",
 }
+
+
+def portal_states(queryset):
+    """Each invoice's state in the client portal, as three flags read in the list's one query:
+    e-mailed (an invoice or reminder e-mail to the client), viewed (the client opened it in the
+    portal), paid online (a card payment succeeded)."""
+    return queryset.annotate(
+        portal_sent=Exists(
+            OutgoingEmail.objects.filter(
+                kind__in=["invoice", "reminder"],
+                about=Concat(Value("invoice:"), Cast(OuterRef("pk"), CharField())),
+            )
+        ),
+        portal_viewed=Exists(
+            DocumentView.objects.filter(kind=DocumentView.Kind.INVOICE, object_id=OuterRef("pk"))
+        ),
+        portal_paid=Exists(
+            CardPayment.objects.filter(invoice=OuterRef("pk"), status=CardPayment.Status.SUCCEEDED)
+        ),
+    )
+
+
+PORTAL_STATES = {
+    "paid_online": (_("Paid online"), {"portal_paid": True}),
+    "viewed": (_("Viewed in the portal"), {"portal_viewed": True, "portal_paid": False}),
+    "sent": (
+        _("Sent, not viewed"),
+        {"portal_sent": True, "portal_viewed": False, "portal_paid": False},
+    ),
+    "not_sent": (
+        _("Not sent"),
+        {"portal_sent": False, "portal_viewed": False, "portal_paid": False},
+    ),
+}
+
+
+class PortalStateFilter(admin.SimpleListFilter):
+    title = _("portal")
+    parameter_name = "portal"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _flags) in PORTAL_STATES.items()]
+
+    def queryset(self, request, queryset):
+        chosen = PORTAL_STATES.get(self.value())
+        if chosen is None:
+            return queryset
+        return portal_states(queryset).filter(**chosen[1])
+
+
+def portal_state_words(obj) -> str:
+    if getattr(obj, "portal_paid", False):
+        return str(_("Paid online"))
+    if getattr(obj, "portal_viewed", False):
+        return str(_("Viewed in the portal"))
+    if getattr(obj, "portal_sent", False):
+        return str(_("Sent"))
+    return "—"
 
 
 class InvoiceLineInline(LineInline):
@@ -93,8 +154,14 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
         "due_date",
         "display_total",
         "display_balance",
+        "portal_state",
     ]
-    list_filter = ["status", ("issue_date", admin.DateFieldListFilter), "currency"]
+    list_filter = [
+        "status",
+        PortalStateFilter,
+        ("issue_date", admin.DateFieldListFilter),
+        "currency",
+    ]
     search_fields = ["number", "client__name", "client__artist_name"]
     autocomplete_fields = ["client"]
     list_per_page = 25
@@ -118,25 +185,45 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
     # --- pages -------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("client")
+        return portal_states(super().get_queryset(request).select_related("client"))
+
+    @display(description=_("Portal"))
+    def portal_state(self, obj):
+        """Sent, viewed in the portal or paid online."""
+        return portal_state_words(obj)
+
+    @display(description=_("In the portal"))
+    def portal_seen(self, obj):
+        """The invoice's page: its portal state, and when the client first and last opened it."""
+        words = portal_state_words(obj)
+        seen = DocumentView.objects.filter(
+            kind=DocumentView.Kind.INVOICE, object_id=obj.pk
+        ).order_by("first_viewed_at")
+        if not seen:
+            return words
+        first = timezone.localtime(seen[0].first_viewed_at)
+        last = timezone.localtime(max(view.last_viewed_at for view in seen))
+        return _("%(state)s · first opened %(first)s, last %(last)s") % {
+            "state": words,
+            "first": f"{first:%d %b %Y %H:%M}",
+            "last": f"{last:%d %b %Y %H:%M}",
+        }
 
     def get_fieldsets(self, request, obj=None):
         main = ["client", "currency", "exchange_rate", "due_date", "notes"]
         if obj and obj.status != Invoice.Status.DRAFT:
-            main = self.frozen_fields(
-                obj,
-                [
-                    "client",
-                    "number",
-                    "status",
-                    "issue_date",
-                    "due_date",
-                    "currency",
-                    "exchange_rate",
-                    "bill_to",
-                    "notes",
-                ],
-            )
+            frozen = [
+                "client",
+                "number",
+                "status",
+                "issue_date",
+                "due_date",
+                "currency",
+                "exchange_rate",
+                "bill_to",
+                "notes",
+            ]
+            main = [*self.frozen_fields(obj, frozen), "portal_seen"]
         return [
             (None, {"fields": main}),
         ]
@@ -163,6 +250,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
                 "exchange_rate",
                 "bill_to",
                 "notes",
+                "portal_seen",
             ]
         return []
 

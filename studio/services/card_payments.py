@@ -181,6 +181,11 @@ def card_payment_refresh(*, intent_id: str, event_type: str = "") -> CardPayment
             )
         if payment.status == CardPayment.Status.SUCCEEDED and payment.payment_id is None:
             _record(payment, intent)
+            if payment.purpose == CardPayment.Purpose.INVOICE:
+                # In the transaction that recorded it: the receipt goes once, with the payment.
+                from studio.services.invoice_payments import invoice_paid_apply
+
+                invoice_paid_apply(payment=payment)
         succeeded = payment.status == CardPayment.Status.SUCCEEDED
     if succeeded and payment.purpose == CardPayment.Purpose.DEPOSIT:
         from studio.services.online_bookings import deposit_paid_apply

@@ -391,7 +391,10 @@ def invoice_send(*, invoice: Invoice, by=None, to: str | None = None):
 
 
 def invoice_mail_values(invoice: Invoice) -> dict:
+    """The placeholders of the invoice and reminder e-mails. `portal_url` is the invoice's
+    plain address in the portal, never a sign-in link (see `invoice_portal_url`)."""
     from studio.money import money_format
+    from studio.services.invoice_payments import invoice_portal_url
 
     return {
         "client_name": invoice.client.name,
@@ -399,4 +402,5 @@ def invoice_mail_values(invoice: Invoice) -> dict:
         "total": money_format(invoice.total, invoice.currency),
         "balance": money_format(invoice.balance, invoice.currency),
         "due_date": f"{invoice.due_date:%d %B %Y}" if invoice.due_date else "",
+        "portal_url": invoice_portal_url(invoice),
     }

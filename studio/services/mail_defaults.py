@@ -10,7 +10,17 @@ SESSION = ("date", "time", "room", "price", "deposit", "deposit_paid", "portal_u
 
 PLACEHOLDERS = {
     "quote": (*COMMON, "number", "title", "total", "valid_until"),
-    "invoice": (*COMMON, "number", "total", "balance", "due_date", "payment_details"),
+    # `portal_url`: the invoice's page in the client portal (the portal's front page for a
+    # client without an account); never a sign-in link, since the mailbox keeps the e-mail.
+    "invoice": (
+        *COMMON,
+        "number",
+        "total",
+        "balance",
+        "due_date",
+        "payment_details",
+        "portal_url",
+    ),
     "receipt": (*COMMON, "number", "amount", "invoice_number", "balance", "received_on"),
     "reminder": (
         *COMMON,
@@ -21,6 +31,7 @@ PLACEHOLDERS = {
         "days_overdue",
         "step",
         "payment_details",
+        "portal_url",
     ),
     "credit_note": (*COMMON, "number", "invoice_number", "total", "reason"),
     "contract": (*COMMON, "title", "project", "start_date", "end_date", "fee"),
@@ -47,6 +58,7 @@ DEFAULTS = {
         "Balance due: {{ balance }}.\n\n"
         "How to pay:\n{{ payment_details }}\n"
         "Please quote {{ number }} as the payment reference.\n\n"
+        "The invoice is also in your client portal: {{ portal_url }}\n\n"
         "Thank you for recording with us.\n{{ studio_signature }}",
     ),
     "receipt": (
@@ -62,6 +74,7 @@ DEFAULTS = {
         "Our invoice {{ number }} ({{ total }}) was due on {{ due_date }} and "
         "{{ balance }} is still outstanding. The invoice is attached again.\n\n"
         "How to pay:\n{{ payment_details }}\n\n"
+        "The invoice is also in your client portal: {{ portal_url }}\n\n"
         "If you have already paid, thank you and please ignore this message.\n\n"
         "{{ studio_signature }}",
     ),

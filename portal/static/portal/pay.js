@@ -1,4 +1,4 @@
-// The deposit's card form. The card is saved through a SetupIntent in the browser (Stripe.js
+// The card form of a deposit or an invoice. The card is saved through a SetupIntent in the browser (Stripe.js
 // card element); the server then charges it and answers whether the bank wants a 3-D Secure
 // check, which confirmCardPayment shows. The same steps work with Stripe and with localstripe.
 (function () {
@@ -62,7 +62,10 @@
     stripe.confirmCardSetup(form.dataset.secret, { payment_method: { card: card } }).then(function (result) {
       if (result.error) return fail(result.error.message);
       var setup = result.setupIntent;
-      return post(form.action, { setup_intent: setup.id }).then(after);
+      // Every field of the form goes with the saved card (an invoice's amount, say).
+      var data = new FormData(form);
+      data.set("setup_intent", setup.id);
+      return post(form.action, data).then(after);
     }).catch(function () {
       fail("The payment could not be sent. Check your connection and try again.");
     });
