@@ -122,6 +122,7 @@ def contract_send(*, contract: Contract, by=None) -> Contract:
     permission_check(by, "studio.change_contract")
     from studio.money import money_format
     from studio.services.mail import email_queue
+    from studio.services.portal_links import portal_document_url
 
     contract = _lock(contract, Contract.Status.DRAFT, Contract.Status.SENT)
     contract.status = Contract.Status.SENT
@@ -141,6 +142,9 @@ def contract_send(*, contract: Contract, by=None) -> Contract:
                     money_format(contract.fee, contract.currency)
                     if contract.fee is not None
                     else ""
+                ),
+                "portal_url": portal_document_url(
+                    client_id=contract.client_id, url_name="portal:contract", pk=contract.pk
                 ),
             },
             about=f"contract:{contract.pk}",

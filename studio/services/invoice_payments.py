@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from siteconf.tenancy.models import Studio
 from studio.models import CardPayment, Client, Invoice, StripeCustomer
 from studio.money import currency_decimals, money_format
 from studio.selectors.settings import studio_settings_get
@@ -29,6 +28,7 @@ from studio.services import card_payments
 from studio.services.audit import audit_record
 from studio.services.deposits import card_payments_available
 from studio.services.errors import StudioError
+from studio.services.portal_links import portal_document_url
 from studio.services.totals import round_money
 
 NOT_YOURS = "This invoice is not on your account."
@@ -252,22 +252,7 @@ def invoice_seen(*, invoice: Invoice, account) -> None:
 
 
 def invoice_portal_url(invoice: Invoice) -> str:
-    """Where the invoice is in the portal, for the e-mails about it.
-
-    The plain address of the page, never a sign-in link: e-mails are kept in the studio's
-    mailbox, where staff can read them, and a live sign-in secret there would let them sign in
-    as the client. Opening the address signed out leads to the portal's sign-in page, which
-    brings the client back to the invoice (by password, or by a sign-in link it e-mails them
-    on the spot, written by the sending task and never stored). A client without a portal
-    account gets the portal's front page, where the studio's mode says how to get one."""
-    from django.urls import reverse
-
-    from portal.models import PortalAccount
-
-    studio = Studio.objects.prefetch_related("domains").get(schema_name=connection.schema_name)
-    has_account = PortalAccount.objects.filter(
-        client_id=invoice.client_id, user__is_active=True
-    ).exists()
-    if not has_account:
-        return studio.url_for("/")
-    return studio.url_for(reverse("portal:invoice", args=[invoice.pk]))
+    """The invoice's page in the portal (see studio.services.portal_links)."""
+    return portal_document_url(
+        client_id=invoice.client_id, url_name="portal:invoice", pk=invoice.pk
+    )

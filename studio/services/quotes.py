@@ -110,6 +110,7 @@ def quote_send(*, quote: Quote, by=None, today: date | None = None, email: bool 
     if email and quote.client.email:
         from studio.money import money_format
         from studio.services.mail import email_queue
+        from studio.services.portal_links import portal_document_url
 
         email_queue(
             kind="quote",
@@ -120,6 +121,9 @@ def quote_send(*, quote: Quote, by=None, today: date | None = None, email: bool 
                 "title": quote.title or "your sessions",
                 "total": money_format(quote.total, quote.currency),
                 "valid_until": f"{quote.valid_until:%d %B %Y}",
+                "portal_url": portal_document_url(
+                    client_id=quote.client_id, url_name="portal:quote", pk=quote.pk
+                ),
             },
             attachment=stored,
             about=f"quote:{quote.pk}",
