@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils.functional import SimpleLazyObject
 from django_tenants.utils import get_public_schema_name
 
+from siteconf.tenancy.plans import Plan
 from studio.models import StudioSettings
 from studio.selectors.settings import studio_settings_get
 
@@ -25,6 +26,9 @@ class Branding:
     logo_url: str
     colour: str
     registration_open: bool
+    # On a plan with white-label (Enterprise) the portal names only the studio, never the
+    # platform: base.html leaves out "powered by Recording Studio Manager".
+    white_label: bool = False
 
 
 def branding_get(request) -> Branding | None:
@@ -42,9 +46,17 @@ def branding_get(request) -> Branding | None:
         # Validated as #rrggbb by the model; anything else falls back rather than reaching CSS.
         colour=settings.brand_colour if _is_hex(settings.brand_colour) else DEFAULT_COLOUR,
         registration_open=settings.booking_mode != StudioSettings.BookingMode.INVITE,
+        white_label=_white_label(tenant),
     )
     request._portal_branding = branding
     return branding
+
+
+def _white_label(tenant) -> bool:
+    plan_id = getattr(tenant, "plan_id", None)
+    if plan_id is None:
+        return False
+    return Plan.objects.filter(pk=plan_id, white_label=True).exists()
 
 
 def _is_hex(value: str) -> bool:

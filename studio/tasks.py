@@ -105,6 +105,15 @@ def portal_link_send_task(account_id: int, kind: str, next_url: str = "") -> str
 
 
 @tenant_task
+def data_export_task(export_id: int) -> str:
+    """Build a client's "Download my data" ZIP."""
+    from portal.services.data_export import data_export_build
+
+    export = data_export_build(export_id=export_id)
+    return f"{export.done_steps} files" if export else "already built"
+
+
+@tenant_task
 def import_job_task(job_id: str) -> str:
     """Run an import job's current phase (preview or import) on the worker."""
     job = import_job_run(job_id=job_id)

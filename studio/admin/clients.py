@@ -19,23 +19,43 @@ from studio.money import money_format
 from studio.resources import ClientResource
 from studio.selectors.clients import client_ledger, client_totals
 from studio.selectors.settings import studio_settings_get
+from studio.services.erasure import client_anonymise
 from studio.services.errors import StudioError
 
 INVITED = "Invitation sent to {email}."
+ANONYMISED = "The client is anonymised. Kept, as the law requires:"
+NOTHING_KEPT = "The client is anonymised. Nothing about them had to be kept."
+
+
+class ErasureFilter(admin.SimpleListFilter):
+    """Clients who asked to be deleted and are waiting for it, and those already anonymised."""
+
+    title = _("data deletion")
+    parameter_name = "erasure"
+
+    def lookups(self, request, model_admin):
+        return [("asked", _("Asked to delete their data")), ("done", _("Anonymised"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "asked":
+            return queryset.filter(erasure_requested_at__isnull=False, anonymised_at__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(anonymised_at__isnull=False)
+        return queryset
 
 
 @admin.register(Client, site=studio_admin_site)
 class ClientAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
     resource_classes = [ClientResource]
     list_display = ["name", "artist_name", "kind", "email", "phone", "country", "no_show_badge"]
-    list_filter = ["kind", "terms"]
+    list_filter = ["kind", "terms", ErasureFilter]
     search_fields = ["name", "artist_name", "email", "phone"]
     list_per_page = 50
     show_full_result_count = False
     paginator = LargeTablePaginator
     readonly_fields = ["no_show_count", "created_at"]
     change_form_template = "studio/admin/client_change_form.html"
-    actions_detail = ["invite_to_portal"]
+    actions_detail = ["invite_to_portal", "anonymise"]
     fieldsets = [
         (None, {"fields": ["kind", "name", "artist_name", "tags"]}),
         (_("Contact"), {"fields": ["email", "phone", "address", "country"]}),
@@ -127,4 +147,51 @@ class ClientAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
                 % {"email": client.email, "name": client}
             ],
             run=lambda data: portal_invite(client=client, by=request.user),
+        )
+
+    def has_anonymise_permission(self, request, object_id=None):
+        return self.has_delete_permission(request)
+
+    @action(description=_("Anonymise"), url_path="anonymise", permissions=["anonymise"])
+    def anonymise(self, request, object_id):
+        """Erase the client's personal data where the law allows, after a confirmation page;
+        then say what had to be kept."""
+        client = get_object_or_404(Client, pk=object_id)
+
+        def done(kept):
+            if kept:
+                messages.info(request, " ".join([ANONYMISED, *kept]))
+            else:
+                messages.info(request, NOTHING_KEPT)
+            return ui.change_url(client)
+
+        asked = (
+            _("%(name)s asked for it on %(date)s.")
+            % {"name": client, "date": client.erasure_requested_at.date().isoformat()}
+            if client.erasure_requested_at
+            else _("The client has not asked for it in the portal.")
+        )
+        return ui.action_page(
+            self,
+            request,
+            client,
+            verb=_("Anonymise"),
+            permission="anonymise",
+            summary=[
+                asked,
+                _(
+                    "Their name becomes “Anonymised client #%(id)s”; their e-mail, phone, "
+                    "address, country, VAT number, tags and notes are cleared, their portal "
+                    "account is closed, their session notes, card on file and the e-mails "
+                    "sent to them are removed."
+                )
+                % {"id": client.pk},
+                _(
+                    "Issued invoices, sent quotes, credit notes, payments and signed contracts "
+                    "are kept as they are, as the law requires."
+                ),
+            ],
+            warning=_("This cannot be undone."),
+            run=lambda data: client_anonymise(client=client, by=request.user),
+            done=done,
         )
