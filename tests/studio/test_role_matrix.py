@@ -45,6 +45,7 @@ from studio.services import (
     contracts,
     credit_notes,
     equipment,
+    erasure,
     imports,
     invoices,
     payments,
@@ -178,6 +179,7 @@ ACTIONS = {
     "studio_session_confirm_row": (all_of("studio.change_session"), "session"),
     "studio_session_decline_row": (all_of("studio.change_session"), "session"),
     "studio_client_invite_to_portal": (all_of("studio.change_client"), "client"),
+    "studio_client_anonymise": (all_of("studio.delete_client"), "client"),
     "studio_session_no_show_row": (all_of("studio.change_session"), "session"),
     "studio_session_take_deposit": (all_of("studio.add_payment"), "session"),
     "auth_user_send_reset_link": (all_of("auth.change_user"), "colleague"),
@@ -865,6 +867,10 @@ SERVICES = {
     "record_update": (
         ["studio.change_client"],
         lambda o, by: records.record_update(obj=o["client"], name="The Owls", by=by),
+    ),
+    "client_anonymise": (
+        ["studio.delete_client"],
+        lambda o, by: erasure.client_anonymise(client=o["client"], by=by),
     ),
     "record_delete": (
         ["studio.delete_engineer"],
