@@ -103,6 +103,7 @@ class Quote(Document):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
     # How the client answered, when they answered in the portal (typed name, consent, where
     # from); staff decisions leave the typed name empty.
     class DecidedVia(models.TextChoices):
@@ -117,9 +118,7 @@ class Quote(Document):
     decided_ip = models.GenericIPAddressField(
         _("from IP address"), null=True, blank=True, editable=False
     )
-    decided_user_agent = models.CharField(
-        _("browser"), max_length=400, blank=True, editable=False
-    )
+    decided_user_agent = models.CharField(_("browser"), max_length=400, blank=True, editable=False)
     decline_reason = models.TextField(_("reason for declining"), blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
