@@ -90,6 +90,7 @@ def session_reminders_send(*, now=None) -> int:
     now = now or timezone.now()
     due = Session.objects.filter(
         status=Session.Status.CONFIRMED,
+        client__notify_reminders=True,
         reminder_sent_at__isnull=True,
         start__gt=now,
         start__lte=now + REMINDER_AHEAD,

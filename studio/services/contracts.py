@@ -128,7 +128,8 @@ def contract_send(*, contract: Contract, by=None) -> Contract:
     contract.status = Contract.Status.SENT
     contract.sent_at = timezone.now()
     contract.save(update_fields=["status", "sent_at"])
-    if contract.client.email:
+    # A client who turned document e-mails off finds the contract in the portal.
+    if contract.client.email and contract.client.notify_documents:
         email_queue(
             kind="contract",
             to=contract.client.email,

@@ -107,7 +107,8 @@ def quote_send(*, quote: Quote, by=None, today: date | None = None, email: bool 
     quote.save()
     stored = quote_pdf(quote)
     audit_record(action="quote.sent", obj=quote, by=by, changes={"number": [None, quote.number]})
-    if email and quote.client.email:
+    # A client who turned document e-mails off finds the quote in the portal.
+    if email and quote.client.email and quote.client.notify_documents:
         from studio.money import money_format
         from studio.services.mail import email_queue
         from studio.services.portal_links import portal_document_url

@@ -72,7 +72,8 @@ def _remind(invoice: Invoice, *, step: int, days: int, today: date) -> bool:
                 obj=invoice,
                 changes={"reminder": [None, f"step {step}, {days} days overdue"]},
             )
-            if invoice.client.email:
+            # The client may have turned reminders off in the portal: the step still counts.
+            if invoice.client.email and invoice.client.notify_reminders:
                 email_queue(
                     kind="reminder",
                     to=invoice.client.email,

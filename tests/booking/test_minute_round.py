@@ -48,3 +48,14 @@ def test_the_round_releases_an_expired_hold(rooms, artist, next_week):
     assert report["holds_released"] == 1
     session.refresh_from_db()
     assert session.status == Session.Status.CANCELLED
+
+
+def test_a_client_who_turned_reminders_off_gets_none(rooms, artist, next_week):
+    from studio.models import Client, OutgoingEmail
+    from studio.services.booking_mail import session_reminders_send
+
+    Client.objects.filter(pk=artist.pk).update(terms="account", notify_reminders=False)
+    artist.refresh_from_db()
+    online_bookings.booking_hold(client=artist, start=next_week, end=next_week + timedelta(hours=2))
+    assert session_reminders_send(now=next_week - timedelta(hours=20)) == 0
+    assert not OutgoingEmail.objects.filter(kind="session_reminder").exists()

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django_tenants.utils import schema_context
 
-from studio.models import EmailTemplate, Invoice, OutgoingEmail, ReminderSent
+from studio.models import Client, EmailTemplate, Invoice, OutgoingEmail, ReminderSent
 from studio.services.errors import StudioError
 from studio.services.invoices import invoice_create, invoice_issue, invoice_send
 from studio.services.mail import email_deliver, email_render, email_template_check
@@ -55,6 +55,13 @@ def test_after_a_pause_only_the_latest_step_is_sent(issued):
     assert reminders(issued) == [3]
     invoices_overdue_process(today=DUE + timedelta(days=32))
     assert reminders(issued) == [3]
+
+
+def test_a_client_who_turned_reminders_off_gets_no_e_mail_but_the_step_counts(issued):
+    Client.objects.filter(pk=issued.client_id).update(notify_reminders=False)
+    assert invoices_overdue_process(today=DUE + timedelta(days=8))["reminders"] == 1
+    assert reminders(issued) == [1]
+    assert not OutgoingEmail.objects.filter(kind="reminder").exists()
 
 
 def test_paid_invoices_get_no_reminder(issued):
