@@ -9,7 +9,7 @@ COMMON = ("studio_name", "studio_email", "studio_signature", "client_name")
 SESSION = ("date", "time", "room", "price", "deposit", "deposit_paid", "portal_url")
 
 PLACEHOLDERS = {
-    "quote": (*COMMON, "number", "title", "total", "valid_until"),
+    "quote": (*COMMON, "number", "title", "total", "valid_until", "portal_url"),
     # `portal_url`: the invoice's page in the client portal (the portal's front page for a
     # client without an account); never a sign-in link, since the mailbox keeps the e-mail.
     "invoice": (
@@ -34,7 +34,7 @@ PLACEHOLDERS = {
         "portal_url",
     ),
     "credit_note": (*COMMON, "number", "invoice_number", "total", "reason"),
-    "contract": (*COMMON, "title", "project", "start_date", "end_date", "fee"),
+    "contract": (*COMMON, "title", "project", "start_date", "end_date", "fee", "portal_url"),
     "booking_received": (*COMMON, *SESSION),
     "booking_confirmed": (*COMMON, *SESSION),
     "booking_declined": (*COMMON, *SESSION, "refund"),
@@ -48,7 +48,8 @@ DEFAULTS = {
         "Hello {{ client_name }},\n\n"
         "Please find attached our quote {{ number }} for {{ title }}, "
         "{{ total }} in total, valid until {{ valid_until }}.\n\n"
-        "Reply to this e-mail to accept it, and we will book your sessions.\n\n"
+        "You can accept or decline it in your client portal: {{ portal_url }}\n"
+        "Once you accept it, we will book your sessions.\n\n"
         "Best regards,\n{{ studio_signature }}",
     ),
     "invoice": (
@@ -87,8 +88,9 @@ DEFAULTS = {
     "contract": (
         "Contract to sign: {{ title }}",
         "Hello {{ client_name }},\n\n"
-        "The contract “{{ title }}” for {{ project }} is ready to sign. You can sign it at the "
-        "studio, or reply to this e-mail and we will send you a copy to sign and return.\n\n"
+        "The contract “{{ title }}” for {{ project }} is ready to sign. You can read it and "
+        "sign it in your client portal: {{ portal_url }}\n"
+        "Once you have signed it, the signed PDF is e-mailed to you and to us.\n\n"
         "{{ studio_signature }}",
     ),
     "booking_received": (

@@ -2,14 +2,15 @@
 
 Every page of the seeded marketing site (plans, FAQ, footer and the studio's own page included)
 is rendered and read sentence by sentence. A sentence that names a feature which does not exist
-yet — paying invoices online, accepting quotes or signing contracts online, projects and tracks,
-white-label, custom domains, an audit trail export… — must say it is coming: the sentence itself,
-or a heading it sits under ("Coming soon"), contains "coming". Questions are not claims ("Can
-clients pay by card?"). When one of these features is built, drop it from UNBUILT.
+yet — projects and tracks, mixes to review, custom domains, an audit trail export… — must say it
+is coming: the sentence itself, or a heading it sits under ("Coming soon"), contains "coming".
+Questions are not claims ("Can clients pay by card?"). When one of these features is built,
+move it from UNBUILT to BUILT.
 
 The other way round holds too: what is built (the client portal, client accounts, online
-booking, card deposits) is not called "coming" any more, so a studio does not think it is
-missing something it has.
+booking, card deposits, invoices paid by card, quotes accepted and contracts signed in the
+portal, the white-label portal) is not called "coming" any more, so a studio does not think it
+is missing something it has.
 """
 
 from __future__ import annotations
@@ -39,13 +40,35 @@ from tests.conftest import STUDIO_A
 
 pytestmark = pytest.mark.django_db
 
-# What is not built yet, and how copy names it (case-insensitive). The client portal, client
-# accounts, online booking and card deposits are built: the portal's invoices, quotes and
-# contracts are not, so the patterns for those name the document, not just "portal" or "card".
+# What is not built yet, and how copy names it (case-insensitive). The client portal and what
+# clients do in it — book, pay deposits and invoices by card, accept quotes, sign contracts —
+# are built; so is the white-label portal on Enterprise (BUILT below).
+UNBUILT = {
+    "projects, tracks and credits": r"\bprojects\b|\bsplit sheets?\b|\bcredits\b",
+    "audio versions and review": (
+        r"\baudio versions?\b|\bcomments? on (?:the |their |your )?mix(?:es)?\b"
+        r"|\bdownload(?:s|ing)? (?:the |their |your )?masters?\b"
+    ),
+    "custom domains": r"\b(?:custom|own) domains?\b",
+    "an audit trail export": r"\baudit\b[^.!?]*\bexport|\bexport[^.!?]*\baudit\b",
+    "the platform billing studios by card": (
+        r"\bcustomer portal\b"
+        r"|\bsubscriptions?\b[^.!?]{0,40}\b(?:paid|billed|charged)\b[^.!?]{0,20}"
+        r"\b(?:by card|online|to (?:a|your) card)\b"
+        r"|\b(?:pay|pays|paid|paying)\b[^.!?]{0,20}\bsubscriptions?\b[^.!?]{0,30}"
+        r"\b(?:by card|online)\b"
+    ),
+}
+# What is built, and how copy names it: a sentence that calls one of these "coming" (and names
+# nothing that really is still coming) undersells the product.
 _PAY = r"\b(?:pay|pays|paid|paying|settle|settles|settled|settling)\b"
 _ONLINE = r"\b(?:online|by card|in (?:the|your|their) (?:client )?portal)\b"
-_GAP = r"[^.!?;]"  # within one clause: "pay the deposit by card; invoices are listed" is honest
-UNBUILT = {
+_GAP = r"[^.!?;]"  # within one clause
+BUILT = {
+    "the client portal": r"\bportal\b",
+    "client accounts": r"\bclient accounts?\b",
+    "online booking": r"\bonline bookings?\b|\bbook(?:s|ing)? online\b",
+    "card deposits": r"\bstripe\b|\bdeposits?\b[^.!?]{0,30}\bby card\b|\bcard deposits?\b",
     "invoices paid online": (
         rf"\binvoices?\b(?:\s+[\w'-]+){{0,3}}?\s+(?:paid|settled)\b{_GAP}{{0,30}}{_ONLINE}"
         rf"|{_PAY}\s+(?:[\w'-]+\s+){{0,3}}?(?:invoices?|balances?)\b{_GAP}{{0,30}}{_ONLINE}"
@@ -62,29 +85,7 @@ UNBUILT = {
         r"(?:online|in the (?:client )?portal)\b"
         r"|\bcontracts?\b[^.!?]{0,40}\bsigned (?:online|in the (?:client )?portal)\b"
     ),
-    "projects, tracks and credits": r"\bprojects\b|\bsplit sheets?\b|\bcredits\b",
-    "audio versions and review": (
-        r"\baudio versions?\b|\bcomments? on (?:the |their |your )?mix(?:es)?\b"
-        r"|\bdownload(?:s|ing)? (?:the |their |your )?masters?\b"
-    ),
     "white-label": r"\bwhite[- ]label|\b(?:no|without)\b[^.!?]{0,30}\bpowered by\b",
-    "custom domains": r"\b(?:custom|own) domains?\b",
-    "an audit trail export": r"\baudit\b[^.!?]*\bexport|\bexport[^.!?]*\baudit\b",
-    "the platform billing studios by card": (
-        r"\bcustomer portal\b"
-        r"|\bsubscriptions?\b[^.!?]{0,40}\b(?:paid|billed|charged)\b[^.!?]{0,20}"
-        r"\b(?:by card|online|to (?:a|your) card)\b"
-        r"|\b(?:pay|pays|paid|paying)\b[^.!?]{0,20}\bsubscriptions?\b[^.!?]{0,30}"
-        r"\b(?:by card|online)\b"
-    ),
-}
-# What is built, and how copy names it: a sentence that calls one of these "coming" (and names
-# nothing that really is still coming) undersells the product.
-BUILT = {
-    "the client portal": r"\bportal\b",
-    "client accounts": r"\bclient accounts?\b",
-    "online booking": r"\bonline bookings?\b|\bbook(?:s|ing)? online\b",
-    "card deposits": r"\bstripe\b|\bdeposits?\b[^.!?]{0,30}\bby card\b|\bcard deposits?\b",
 }
 CLAIMS = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in UNBUILT.items()}
 SHIPPED = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in BUILT.items()}
@@ -205,22 +206,16 @@ def built_called_coming(html: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     "html",
     [
-        "<p>Clients book, pay and sign in the portal.</p>",
-        "<p>Every booking is checked. Clients pay invoices by card, through Stripe.</p>",
+        "<p>Clients comment on the mix online.</p>",
+        "<p>Every booking is checked. Clients download their masters once the invoice is paid.</p>",
         "<ul><li>White-label portal</li><li>Custom domain</li></ul>",
         "<section><h2>Coming soon</h2></section><section><p>Projects and split sheets.</p>",
         "<h2>Security</h2><p>Every project keeps its tracks and credits.</p>",
-        "<head><meta name='description' content='Invoices paid by card in a portal.'></head>",
+        "<head><meta name='description' content='Audio versions for every mix.'></head>",
         "<p>The audit trail can be filtered and exported.</p>",
-        "<p>Clients pay their invoices online by card.</p>",
-        "<p>Deposits and invoices paid by card, recorded at once.</p>",
-        "<p>Every invoice can be paid in the portal.</p>",
-        "<p>Open invoices are listed in the portal, and clients pay them online.</p>",
-        "<p>Clients pay the balance by card after the session.</p>",
-        "<p>Clients accept quotes online and sign contracts in the portal.</p>",
-        "<ul><li>Contracts signed online</li></ul>",
-        "<p>Your portal, with no “powered by” line.</p>",
+        "<p>The portal on your own domain, on Enterprise.</p>",
         "<p>Your subscription is billed to your card each month.</p>",
+        "<p>Studios pay their subscription online, in the customer portal.</p>",
     ],
 )
 def test_the_check_catches_a_claim_of_something_not_built(html):
@@ -230,9 +225,10 @@ def test_the_check_catches_a_claim_of_something_not_built(html):
 @pytest.mark.parametrize(
     ("html", "feature"),
     [
-        ("<p>Clients pay their invoices online by card.</p>", "invoices paid online"),
-        ("<p>Accept a quote in the portal.</p>", "quotes accepted online"),
-        ("<p>They sign the contract online.</p>", "e-signature"),
+        ("<p>Clients comment on the mix online.</p>", "audio versions and review"),
+        ("<p>The portal runs on your own domain.</p>", "custom domains"),
+        ("<p>Export the audit trail as CSV.</p>", "an audit trail export"),
+        ("<p>Every single gets its split sheet.</p>", "projects, tracks and credits"),
     ],
 )
 def test_the_check_names_the_feature_claimed(html, feature):
@@ -242,18 +238,18 @@ def test_the_check_names_the_feature_claimed(html, feature):
 @pytest.mark.parametrize(
     "html",
     [
-        "<p>Card payments online are coming. Today you record card-terminal payments.</p>",
-        "<section><h2>Coming soon</h2><div><h3>A client portal</h3><p>Book online.</p></div>",
-        "<ul><li>Coming soon: white-label client portal on your own domain</li></ul>",
-        "<details><summary>Can clients pay by card?</summary><p>At the desk, yes.</p></details>",
+        "<p>Clients pay invoices by card in the portal.</p>",
+        "<p>Clients accept quotes online and sign contracts in the portal.</p>",
+        "<ul><li>Contracts signed online</li><li>Invoices paid by card</li></ul>",
+        "<p>Your portal, with no “powered by” line. White-label on Enterprise.</p>",
+        "<p>Projects and tracks are coming. Today every session stands on its own.</p>",
+        "<section><h2>Coming soon</h2><div><h3>Mixes to review</h3><p>Audio versions.</p></div>",
+        "<ul><li>Coming soon: the client portal on your own domain</li></ul>",
+        "<details><summary>Can clients comment on the mix?</summary><p>Not yet.</p></details>",
         "<p>No card needed. Every change is in the audit trail.</p>",
-        "<p>Clients pay the deposit by card when they book.</p>",
-        "<p>Clients sign in to the portal, book online and pay the deposit through Stripe.</p>",
-        "<p>Invoices with a balance due are listed; clients pay the deposit by card.</p>",
-        "<p>Paying invoices by card in the portal is coming.</p>",
-        "<p>Quotes are e-mailed as PDFs and marked accepted by your team.</p>",
+        "<p>Contracts list the project, the dates and the fee; credit notes reduce a balance.</p>",
         "<p>Card payments go to your own Stripe account. Refunds go back to the card.</p>",
-        "<p>Client accounts by invitation, and online booking from real availability.</p>",
+        "<p>Download my data: a ZIP of the client's data and documents.</p>",
     ],
 )
 def test_the_check_lets_honest_copy_through(html):
@@ -266,6 +262,10 @@ def test_the_check_lets_honest_copy_through(html):
         "<p>A client portal, where clients will book, is coming.</p>",
         "<h2>Client portal (coming soon)</h2>",
         "<p>Card deposits through Stripe are coming.</p>",
+        "<p>Paying invoices by card in the portal is coming.</p>",
+        "<h2>Coming soon: quotes accepted online</h2>",
+        "<p>Signing contracts online is coming.</p>",
+        "<ul><li>Coming soon: white-label client portal</li></ul>",
     ],
 )
 def test_the_check_catches_a_built_feature_called_coming(html):
@@ -273,11 +273,24 @@ def test_the_check_catches_a_built_feature_called_coming(html):
 
 
 @pytest.mark.parametrize(
+    ("html", "feature"),
+    [
+        ("<p>Paying the balance by card is coming.</p>", "invoices paid online"),
+        ("<p>Accepting a quote online is coming.</p>", "quotes accepted online"),
+        ("<p>E-signature is coming.</p>", "e-signature"),
+        ("<p>A white-label option is coming.</p>", "white-label"),
+    ],
+)
+def test_the_check_names_the_built_feature_called_coming(html, feature):
+    assert [name for name, _ in built_called_coming(html)] == [feature]
+
+
+@pytest.mark.parametrize(
     "html",
     [
-        "<p>Paying invoices by card in the portal is coming.</p>",
-        "<ul><li>Coming soon: white-label client portal on your own domain</li></ul>",
-        "<p>Clients book online today.</p>",
+        "<p>Comments on the mix, in the portal, are coming.</p>",
+        "<ul><li>Coming soon: the client portal on your own domain</li></ul>",
+        "<p>Clients book online and sign contracts in the portal today.</p>",
     ],
 )
 def test_the_check_lets_what_is_really_coming_be_called_coming(html):
@@ -348,6 +361,15 @@ def test_the_plans_say_what_the_portal_does_on_each(db):
     for slug in ("pro", "enterprise"):
         assert "online booking" in features[slug].lower(), slug
         assert "deposits by card" in features[slug].lower(), slug
+    assert "Invoices paid by card in the portal" in features["pro"]
+    for slug in ("starter", "pro"):
+        assert SHIPPED["quotes accepted online"].search(features[slug]), slug
+        assert SHIPPED["e-signature"].search(features[slug]), slug
+    whites = dict(Plan.objects.values_list("slug", "white_label"))
+    assert whites["enterprise"] and not whites["pro"] and not whites["starter"]
+    assert "White-label client portal" in features["enterprise"]
+    assert not SHIPPED["white-label"].search(features["pro"])
+    assert not any(line.startswith("Coming soon") for line in features["pro"].splitlines())
 
 
 def test_the_portal_migration_rewrites_only_the_lists_nobody_edited(db):
@@ -363,6 +385,26 @@ def test_the_portal_migration_rewrites_only_the_lists_nobody_edited(db):
     assert features["starter"] == "1 room\nOur own words"
     migration.backwards(django_apps, editor)
     assert Plan.objects.get(slug="pro").features == migration.BEFORE["pro"]
+
+
+def test_the_documents_migration_rewrites_only_the_lists_nobody_edited(db):
+    migration = importlib.import_module("siteconf.tenancy.migrations.0011_plan_features_documents")
+    before = importlib.import_module("siteconf.tenancy.migrations.0009_plan_features_portal")
+    editor = SimpleNamespace(connection=connection)
+    assert migration.BEFORE == before.AFTER  # it starts from what 0009 wrote
+    Plan.objects.filter(slug="pro").update(features=migration.BEFORE["pro"])
+    Plan.objects.filter(slug="enterprise").update(features=migration.BEFORE["enterprise"])
+    Plan.objects.filter(slug="starter").update(features="1 room\nOur own words")
+
+    migration.forwards(django_apps, editor)
+
+    features = dict(Plan.objects.values_list("slug", "features"))
+    assert features["pro"] == migration.AFTER["pro"]
+    assert features["enterprise"] == migration.AFTER["enterprise"]
+    assert features["starter"] == "1 room\nOur own words"
+    migration.backwards(django_apps, editor)
+    assert Plan.objects.get(slug="pro").features == migration.BEFORE["pro"]
+    assert Plan.objects.get(slug="starter").features == "1 room\nOur own words"
 
 
 def test_the_studio_page_says_what_it_is_today(site_content, studio_a, client_a):
