@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.auth import portal_login_required
+from portal.views.card_answers import bank_check_answer, charge_answer, refused_answer
 from siteconf import stripe_gateway
 from studio.models import CardPayment, Engineer, Room, Session
 from studio.selectors.availability import AvailabilityError, free_slots
@@ -213,26 +214,12 @@ def _pay_post(request, session: Session) -> JsonResponse:
             by=request.user,
         )
     except StudioError as exc:
-        return JsonResponse({"ok": False, "message": exc.message}, status=409)
-    done = reverse("portal:booking", args=[session.pk])
-    if payment.status == CardPayment.Status.ACTION:
-        secret = getattr(payment, "client_secret", "")
-        if not secret:  # a second tab: the first one is showing the bank's check
-            return JsonResponse({"ok": True, "next": done})
-        return JsonResponse(
-            {
-                "ok": True,
-                "action": secret,
-                "return": reverse("portal:pay_return", args=[session.pk]),
-                "next": done,
-            }
-        )
-    if payment.status == CardPayment.Status.FAILED:
-        message = payment.failure_message or "Your card was declined."
-        return JsonResponse(
-            {"ok": False, "reload": True, "message": f"{message} Try another card."}, status=402
-        )
-    return JsonResponse({"ok": True, "next": done})
+        return refused_answer(exc.message)
+    return charge_answer(
+        payment,
+        done=reverse("portal:booking", args=[session.pk]),
+        return_url=reverse("portal:pay_return", args=[session.pk]),
+    )
 
 
 @portal_login_required
@@ -241,16 +228,7 @@ def pay_return(request, pk: int):
     """After the bank's 3-D Secure check in the browser: ask Stripe how it went."""
     session = _client_session(request, pk)
     payment = online_bookings.deposit_return(session_id=session.pk, client=request.portal_client)
-    if payment is not None and payment.status == CardPayment.Status.FAILED:
-        return JsonResponse(
-            {
-                "ok": False,
-                "reload": True,
-                "message": "The bank did not approve the payment. Try again.",
-            },
-            status=402,
-        )
-    return JsonResponse({"ok": True, "next": reverse("portal:booking", args=[session.pk])})
+    return bank_check_answer(payment, done=reverse("portal:booking", args=[session.pk]))
 
 
 STATE_WORDS = {

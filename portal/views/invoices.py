@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.auth import portal_login_required
+from portal.views.card_answers import bank_check_answer, charge_answer, refused_answer
 from siteconf import stripe_gateway
 from studio.models import CardPayment, Invoice
 from studio.money import currency_quantum
@@ -139,26 +140,12 @@ def _pay_post(request, invoice: Invoice) -> JsonResponse:
             by=request.user,
         )
     except StudioError as exc:
-        return JsonResponse({"ok": False, "message": exc.message}, status=409)
-    done = reverse("portal:invoice", args=[invoice.pk])
-    if payment.status == CardPayment.Status.ACTION:
-        secret = getattr(payment, "client_secret", "")
-        if not secret:  # a second tab: the first one is showing the bank's check
-            return JsonResponse({"ok": True, "next": done})
-        return JsonResponse(
-            {
-                "ok": True,
-                "action": secret,
-                "return": reverse("portal:invoice_pay_return", args=[invoice.pk]),
-                "next": done,
-            }
-        )
-    if payment.status == CardPayment.Status.FAILED:
-        message = payment.failure_message or "Your card was declined."
-        return JsonResponse(
-            {"ok": False, "reload": True, "message": f"{message} Try another card."}, status=402
-        )
-    return JsonResponse({"ok": True, "next": done})
+        return refused_answer(exc.message)
+    return charge_answer(
+        payment,
+        done=reverse("portal:invoice", args=[invoice.pk]),
+        return_url=reverse("portal:invoice_pay_return", args=[invoice.pk]),
+    )
 
 
 @portal_login_required
@@ -169,13 +156,4 @@ def invoice_pay_return(request, pk: int):
     payment = invoice_payments.invoice_pay_return(
         invoice_id=invoice.pk, client=request.portal_client
     )
-    if payment is not None and payment.status == CardPayment.Status.FAILED:
-        return JsonResponse(
-            {
-                "ok": False,
-                "reload": True,
-                "message": "The bank did not approve the payment. Try again.",
-            },
-            status=402,
-        )
-    return JsonResponse({"ok": True, "next": reverse("portal:invoice", args=[invoice.pk])})
+    return bank_check_answer(payment, done=reverse("portal:invoice", args=[invoice.pk]))

@@ -142,6 +142,20 @@ class InvoiceForm(DocumentForm):
         }
 
 
+# What an issued invoice shows and no one edits (the database freezes it too).
+ISSUED_FIELDS = [
+    "client",
+    "number",
+    "status",
+    "issue_date",
+    "due_date",
+    "currency",
+    "exchange_rate",
+    "bill_to",
+    "notes",
+]
+
+
 @admin.register(Invoice, site=studio_admin_site)
 class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
     form = InvoiceForm
@@ -212,18 +226,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         main = ["client", "currency", "exchange_rate", "due_date", "notes"]
         if obj and obj.status != Invoice.Status.DRAFT:
-            frozen = [
-                "client",
-                "number",
-                "status",
-                "issue_date",
-                "due_date",
-                "currency",
-                "exchange_rate",
-                "bill_to",
-                "notes",
-            ]
-            main = [*self.frozen_fields(obj, frozen), "portal_seen"]
+            main = [*self.frozen_fields(obj, ISSUED_FIELDS), "portal_seen"]
         return [
             (None, {"fields": main}),
         ]
@@ -240,18 +243,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj and obj.status != Invoice.Status.DRAFT:
-            return [
-                "client",
-                "number",
-                "status",
-                "issue_date",
-                "due_date",
-                "currency",
-                "exchange_rate",
-                "bill_to",
-                "notes",
-                "portal_seen",
-            ]
+            return [*ISSUED_FIELDS, "portal_seen"]
         return []
 
     def has_delete_permission(self, request, obj=None):

@@ -194,6 +194,13 @@ def card_payment_refresh(*, intent_id: str, event_type: str = "") -> CardPayment
     return payment
 
 
+def card_payment_latest_refresh(payments) -> CardPayment | None:
+    """After the bank's check in the browser: re-read the newest of these card payments (a
+    session's or an invoice's) from Stripe."""
+    latest = payments.order_by("-created_at").first()
+    return card_payment_refresh(intent_id=latest.intent_id) if latest else None
+
+
 def _record(payment: CardPayment, intent) -> None:
     amount = from_minor_units(intent.amount, payment.currency)
     recorded = payment_record(

@@ -214,10 +214,7 @@ def invoice_pay_return(*, invoice_id: int, client: Client) -> CardPayment | None
     """After 3-D Secure in the browser: read the latest intent's outcome from Stripe."""
     with transaction.atomic():
         invoice = _client_invoice(invoice_id, client)
-        payment = invoice.card_payments.order_by("-created_at").first()
-    if payment is None:
-        return None
-    return card_payments.card_payment_refresh(intent_id=payment.intent_id)
+    return card_payments.card_payment_latest_refresh(invoice.card_payments.all())
 
 
 def invoice_paid_apply(*, payment: CardPayment) -> None:

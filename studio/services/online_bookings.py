@@ -253,10 +253,7 @@ def deposit_return(*, session_id: int, client: Client) -> CardPayment | None:
     """After 3-D Secure in the browser: read the intent's outcome from Stripe."""
     with transaction.atomic():
         session = _client_session(session_id, client)
-        payment = session.card_payments.order_by("-created_at").first()
-    if payment is None:
-        return None
-    return card_payments.card_payment_refresh(intent_id=payment.intent_id)
+    return card_payments.card_payment_latest_refresh(session.card_payments.all())
 
 
 def holds_release(*, now: datetime | None = None) -> int:
