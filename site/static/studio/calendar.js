@@ -144,6 +144,16 @@
   }
   undoButton.addEventListener("click", () => undo && undo());
 
+  // EventCalendar scrolls its grid inside <section> elements: each is made reachable by the
+  // keyboard (Tab, then the arrow keys scroll), whether or not it holds a session to focus.
+  function scrollersFocusable() {
+    element.querySelectorAll("section:not([tabindex])").forEach((section) => {
+      section.tabIndex = 0;
+      section.setAttribute("aria-label", "Calendar grid");
+    });
+  }
+  new MutationObserver(scrollersFocusable).observe(element, { childList: true, subtree: true });
+
   const params = new URLSearchParams(window.location.search);
   const calendar = EventCalendar.create(element, {
     view: VIEWS[params.get("view")] || (narrow ? VIEWS.day : VIEWS.week),
