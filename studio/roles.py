@@ -34,6 +34,29 @@ STUDIO_MODELS = (
     "sessionseries",
     "auditentry",
 )
+# Projects and their audio. Listening is its own permission (`listen_audio`): an accountant
+# sees projects, credits and splits (royalties) but not the unreleased music.
+PROJECT_MODELS = (
+    "projectstage",
+    "project",
+    "projectexpense",
+    "track",
+    "credit",
+    "split",
+    "audioversion",
+    "audioupload",
+    "reviewcomment",
+    "audiodeletion",
+)
+CREATIVE_MODELS = (
+    "project",
+    "track",
+    "credit",
+    "split",
+    "audioversion",
+    "audioupload",
+    "reviewcomment",
+)
 MONEY_MODELS = (
     "quote",
     "quoteline",
@@ -56,22 +79,28 @@ def _perms(models: tuple[str, ...], actions: tuple[str, ...]) -> set[str]:
 # The Owner's list is the floor the other roles are measured against; roles_sync() gives the
 # Owner group every permission of the studio's apps on top of it (see studio_app_labels()).
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    OWNER_ROLE: _perms(STUDIO_MODELS + MONEY_MODELS, CRUD)
+    OWNER_ROLE: _perms(STUDIO_MODELS + MONEY_MODELS + PROJECT_MODELS, CRUD)
     | _perms(("user", "group"), CRUD)
-    | {"view_money"},
-    "Manager": _perms(STUDIO_MODELS + MONEY_MODELS, CRUD)
+    | {"view_money", "listen_audio"},
+    "Manager": _perms(STUDIO_MODELS + MONEY_MODELS + PROJECT_MODELS, CRUD)
     | _perms(("user",), ("view", "add", "change"))
-    | {"view_group", "view_money"},
+    | {"view_group", "view_money", "listen_audio"},
     "Engineer": _perms(("session",), ("view", "add", "change"))
+    | _perms(CREATIVE_MODELS, ("view", "add", "change"))
+    | _perms(("projectstage", "audiodeletion"), ("view",))
+    | {"listen_audio"}
     | _perms(("client", "room", "engineer", "sessionseries"), ("view",))
     | _perms(("equipment",), ("view", "change"))
     | _perms(("maintenanceentry",), ("view", "add")),
     "Front desk": _perms(("session", "client"), ("view", "add", "change"))
+    | _perms(("project", "projectstage", "track", "credit"), ("view",))
     | _perms(("quote", "quoteline", "contract"), ("view", "add", "change"))
     | _perms(("invoice", "payment", "outgoingemail", "contracttemplate"), ("view",))
     | _perms(("room", "engineer", "equipment", "sessionseries"), ("view",))
     | {"view_money"},
     "Accountant": _perms(("session", "client", "room", "engineer", "auditentry"), ("view",))
+    | _perms(("project", "projectstage", "projectexpense", "track", "credit", "split"), ("view",))
+    | _perms(("projectexpense",), ("add", "change", "delete"))
     | _perms(MONEY_MODELS, CRUD)
     | {"change_client", "view_money"},
 }

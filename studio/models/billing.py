@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from studio.models.clients import Client
+from studio.models.projects import Project
 from studio.models.sessions import Session
 from studio.models.settings import CURRENCIES, PERCENT
 
@@ -155,6 +156,16 @@ class Invoice(Document):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # The project this invoice bills (besides lines pulled from the project's sessions): its
+    # masters are released when every such invoice is paid in full.
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("project"),
+    )
     # Derived from payments and credit notes by invoice_settle(); stored for lists and reports.
     amount_paid = models.DecimalField(_("paid"), **AMOUNT)
     amount_credited = models.DecimalField(_("credited"), **AMOUNT)

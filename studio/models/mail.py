@@ -19,6 +19,11 @@ class EmailTemplate(models.Model):
         BOOKING_DECLINED = "booking_declined", _("Booking declined")
         BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
         SESSION_REMINDER = "session_reminder", _("Session reminder (24 hours before)")
+        MIX_TO_REVIEW = "mix_to_review", _("New mix to review")
+        MIX_COMMENT = "mix_comment", _("Comment on a mix")
+        VERSION_APPROVED = "version_approved", _("Version approved (to the studio)")
+        MASTERS_READY = "masters_ready", _("Masters ready to download")
+        AUDIO_RETENTION = "audio_retention", _("Project audio to be deleted soon")
 
     kind = models.CharField(_("e-mail"), max_length=20, choices=Kind.choices, unique=True)
     subject = models.CharField(_("subject"), max_length=200)

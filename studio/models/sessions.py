@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from studio.models.clients import Client
 from studio.models.db import SameId, TsTzRange
 from studio.models.equipment import Equipment
+from studio.models.projects import Project
 from studio.models.rooms import Room
 from studio.models.staff import Engineer
 
@@ -74,6 +75,14 @@ class Session(models.Model):
     equipment = models.ManyToManyField(Equipment, through="SessionEquipment", blank=True)
     series = models.ForeignKey(
         SessionSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("project"),
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))

@@ -165,6 +165,22 @@ class StudioSettings(models.Model):
         choices=QuoteAcceptance.choices,
         default=QuoteAcceptance.STAFF,
     )
+    audio_retention_days = models.PositiveSmallIntegerField(
+        _("delete project audio after (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Audio files of a delivered project are deleted this many days after delivery "
+            "(titles, credits and comments stay). Empty keeps them for ever."
+        ),
+    )
+    retention_warning_days = models.PositiveSmallIntegerField(
+        _("warn before deleting (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("The client and the studio are e-mailed this many days before the files go."),
+    )
     brand_colour = models.CharField(
         _("portal colour"),
         max_length=7,

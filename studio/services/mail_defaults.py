@@ -8,6 +8,7 @@ COMMON = ("studio_name", "studio_email", "studio_signature", "client_name")
 # A booked session, for the booking e-mails: when, where, what it costs and the portal's address.
 SESSION = ("date", "time", "room", "price", "deposit", "deposit_paid", "portal_url")
 
+PROJECT = ("project", "track", "portal_url")
 PLACEHOLDERS = {
     "quote": (*COMMON, "number", "title", "total", "valid_until", "portal_url"),
     # `portal_url`: the invoice's page in the client portal (the portal's front page for a
@@ -40,6 +41,11 @@ PLACEHOLDERS = {
     "booking_declined": (*COMMON, *SESSION, "refund"),
     "booking_cancelled": (*COMMON, *SESSION, "refund"),
     "session_reminder": (*COMMON, *SESSION),
+    "mix_to_review": (*COMMON, *PROJECT, "version", "notes"),
+    "mix_comment": (*COMMON, *PROJECT, "version", "author", "at", "comment"),
+    "version_approved": (*COMMON, *PROJECT, "version", "approved_by", "admin_url"),
+    "masters_ready": (*COMMON, *PROJECT),
+    "audio_retention": (*COMMON, *PROJECT, "delete_on"),
 }
 
 DEFAULTS = {
@@ -126,5 +132,38 @@ DEFAULTS = {
         "Hello {{ client_name }},\n\n"
         "A reminder of your session tomorrow: {{ room }}, {{ date }}, {{ time }}.\n\n"
         "Your bookings: {{ portal_url }}\n\n{{ studio_signature }}",
+    ),
+    "mix_to_review": (
+        "New mix to review: {{ track }} ({{ version }})",
+        "Hello {{ client_name }},\n\n"
+        "There is a new version of {{ track }} ({{ project }}) to listen to: {{ version }}.\n"
+        "{{ notes }}\n\n"
+        "Listen and leave comments at the exact second: {{ portal_url }}\n\n{{ studio_signature }}",
+    ),
+    "mix_comment": (
+        "{{ author }} commented on {{ track }} at {{ at }}",
+        "Hello {{ client_name }},\n\n"
+        "{{ author }} commented on {{ track }} ({{ version }}) at {{ at }}:\n\n"
+        "{{ comment }}\n\n"
+        "Reply or listen: {{ portal_url }}\n\n{{ studio_signature }}",
+    ),
+    "version_approved": (
+        "Approved: {{ track }} {{ version }} ({{ project }})",
+        "{{ approved_by }} approved {{ version }} of {{ track }} ({{ project }}).\n\n"
+        "Open the track to mark the master: {{ admin_url }}",
+    ),
+    "masters_ready": (
+        "Your masters of {{ project }} are ready",
+        "Hello {{ client_name }},\n\n"
+        "The masters of {{ project }} are ready to download: {{ portal_url }}\n\n"
+        "{{ studio_signature }}",
+    ),
+    "audio_retention": (
+        "The audio of {{ project }} will be deleted on {{ delete_on }}",
+        "Hello {{ client_name }},\n\n"
+        "As agreed, the studio keeps the audio files of {{ project }} for a while after "
+        "delivery. They will be deleted on {{ delete_on }}: download anything you still need "
+        "before then, or ask us to keep them longer.\n\n"
+        "Your project: {{ portal_url }}\n\n{{ studio_signature }}",
     ),
 }
