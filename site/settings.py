@@ -279,6 +279,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "site" / "static",
     # Front-end libraries installed by npm from package.json, served under /static/vendor/.
     ("vendor/event-calendar", BASE_DIR / "node_modules" / "@event-calendar" / "build" / "dist"),
+    ("vendor/wavesurfer", BASE_DIR / "node_modules" / "wavesurfer.js" / "dist"),
+    ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "media")
