@@ -1,3 +1,4 @@
+import importlib
 import json
 import os
 import platform
@@ -17,6 +18,11 @@ from siteconf.bench import (
     stripe,
     tenancy,
 )
+
+
+def _module(name: str):
+    return importlib.import_module(f"siteconf.bench.{name}")
+
 
 BENCHES = {
     "provisioning": lambda opts, progress: tenancy.bench_provisioning(
@@ -47,6 +53,15 @@ BENCHES = {
     "webhooks": lambda opts, progress: stripe.bench_webhooks(progress=progress),
     "availability": lambda opts, progress: availability.bench_portal_availability(
         sessions=opts["sessions"], repeat=opts["repeat"], progress=progress
+    ),
+    # Projects and audio (imported when run: they pull in numpy and the audio libraries).
+    "audio": lambda opts, progress: _module("audio").bench_audio(progress=progress),
+    "audio_upload": lambda opts, progress: _module("audio").bench_audio_upload(progress=progress),
+    "project_board": lambda opts, progress: _module("board").bench_project_board(
+        repeat=opts["repeat"], progress=progress
+    ),
+    "player": lambda opts, progress: _module("player").bench_player_page(
+        repeat=opts["repeat"], progress=progress
     ),
 }
 
