@@ -20,6 +20,7 @@ from studio.selectors.settings import studio_settings_get, studio_today
 from studio.services.audit import audit_record
 from studio.services.quotes import quotes_expire
 from studio.services.readonly import studio_is_read_only
+from studio.services.retention import retention_run
 
 IMPORT_FILES_KEPT = timedelta(days=7)
 
@@ -115,4 +116,5 @@ def studio_daily(*, today: date | None = None) -> dict[str, int]:
     report = invoices_overdue_process(today=today)
     report["quotes_expired"] = quotes_expire(today=today)
     report["import_files_dropped"] = import_files_drop(before=timezone.now() - IMPORT_FILES_KEPT)
+    report.update(retention_run(today=today))
     return report
