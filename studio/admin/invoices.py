@@ -136,15 +136,20 @@ class CreditNoteInline(LabelledTabularInline):
 class InvoiceForm(DocumentForm):
     class Meta:
         model = Invoice
-        fields = ["client", "currency", "exchange_rate", "due_date", "notes"]
+        fields = ["client", "project", "currency", "exchange_rate", "due_date", "notes"]
         help_texts = {
-            "due_date": _("Leave empty: the studio's payment terms count from the issue date.")
+            "due_date": _("Leave empty: the studio's payment terms count from the issue date."),
+            "project": _(
+                "The project this invoice bills: its masters are released once it is paid. "
+                "Lines billed from the project's sessions count without it."
+            ),
         }
 
 
 # What an issued invoice shows and no one edits (the database freezes it too).
 ISSUED_FIELDS = [
     "client",
+    "project",
     "number",
     "status",
     "issue_date",
@@ -224,7 +229,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
         }
 
     def get_fieldsets(self, request, obj=None):
-        main = ["client", "currency", "exchange_rate", "due_date", "notes"]
+        main = ["client", "project", "currency", "exchange_rate", "due_date", "notes"]
         if obj and obj.status != Invoice.Status.DRAFT:
             main = [*self.frozen_fields(obj, ISSUED_FIELDS), "portal_seen"]
         return [

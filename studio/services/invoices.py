@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from studio.models import Client, Invoice, InvoiceLine, Payment, Session
+from studio.models import Client, Invoice, InvoiceLine, Payment, Project, Session
 from studio.pdf import render_pdf
 from studio.selectors.billing import sessions_unbilled
 from studio.selectors.settings import studio_settings_get, studio_today
@@ -68,9 +68,11 @@ def invoice_create(
     lines: Iterable[Mapping] = (),
     notes: str | None = None,
     due_date: date | None = None,
+    project: Project | None = None,
     by=None,
 ) -> Invoice:
     permission_check(by, "studio.add_invoice")
+    _project_check(project, client)
     if notes is None:  # the studio's default notes, which the person may have cleared
         notes = studio_settings_get().invoice_notes
     return document_draft_create(
@@ -82,7 +84,16 @@ def invoice_create(
         by=by,
         notes=notes,
         due_date=due_date,
+        project=project,
     )
+
+
+def _project_check(project: Project | None, client: Client) -> None:
+    """An invoice bills one of its own client's projects (or none)."""
+    if project is not None and project.client_id != client.pk:
+        raise StudioError(
+            f"“{project}” is {project.client}'s project, not {client}'s.", field="project"
+        )
 
 
 @transaction.atomic
@@ -100,9 +111,13 @@ def invoice_lines_add(*, invoice: Invoice, lines: Iterable[Mapping], by=None) ->
 def invoice_draft_update(
     *, invoice: Invoice, by=None, lines: Iterable[Mapping] | None = None, **fields
 ) -> Invoice:
-    """Edit a draft invoice: client, currency and rate, due date, notes, and its lines (lines
-    billed from a session keep their session)."""
+    """Edit a draft invoice: client, currency and rate, due date, notes, the project it bills,
+    and its lines (lines billed from a session keep their session)."""
     permission_check(by, "studio.change_invoice")
+    if "project" in fields or "client" in fields:
+        _project_check(
+            fields.get("project", invoice.project), fields.get("client", invoice.client)
+        )
     return document_draft_update(invoice, by=by, lines=lines, refusal=NOT_DRAFT, **fields)
 
 
