@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.auth import portal_login_required
 from portal.views.card_answers import bank_check_answer, charge_answer, refused_answer
 from siteconf import stripe_gateway
-from studio.models import CardPayment, Engineer, Room, Session
+from studio.models import CardPayment, Engineer, Project, Room, Session
 from studio.selectors.availability import AvailabilityError, free_slots
 from studio.selectors.settings import studio_settings_get
 from studio.services import online_bookings
@@ -62,7 +62,11 @@ def _choices(request) -> dict:
         hours = lengths[0]
     engineers = list(Engineer.objects.filter(is_active=True).order_by("name"))
     engineer = next((e for e in engineers if str(e.pk) == request.GET.get("engineer")), None)
+    projects = _open_projects(request)
+    project = next((p for p in projects if str(p.pk) == request.GET.get("project")), None)
     return {
+        "projects": projects,
+        "project": project,
         "rooms": rooms,
         "room": room,
         "room_param": "any" if room is None else str(room.pk),
@@ -77,6 +81,15 @@ def _choices(request) -> dict:
         "next_day": day + timedelta(days=1),
         "tz": tz,
     }
+
+
+def _open_projects(request) -> list[Project]:
+    """The client's projects not yet delivered: a booking may be for one of them."""
+    return list(
+        Project.objects.filter(client=request.portal_client, delivered_on__isnull=True)
+        .exclude(stage__is_delivered=True)
+        .order_by("title")
+    )
 
 
 def _slots(choices: dict, *, exclude_session_id: int | None = None) -> tuple[list, str]:
@@ -147,6 +160,13 @@ def hold(request):
         if engineer_param.isdigit()
         else None
     )
+    project_param = request.POST.get("project", "")
+    project = None
+    if project_param:
+        project = next((p for p in _open_projects(request) if str(p.pk) == project_param), None)
+        if project is None:
+            messages.error(request, "That project cannot take bookings.")
+            return redirect("portal:book")
     try:
         session = online_bookings.booking_hold(
             client=request.portal_client,
@@ -154,6 +174,7 @@ def hold(request):
             end=end,
             room=room,
             engineer=engineer,
+            project=project,
             by=request.user,
         )
     except StudioError as exc:

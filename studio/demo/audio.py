@@ -14,7 +14,7 @@ import numpy as np
 import soundfile
 
 RATE = 44100
-# Semitones from A4 of each chord's notes (I – V – vi – IV in C major).
+# Semitones from A4 of each chord's notes (I, V, vi and IV in C major).
 PROGRESSION = [(-9, -5, -2), (-2, 2, 5), (0, 3, 7), (-4, 0, 3)]
 
 

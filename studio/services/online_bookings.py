@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studio.models import CardPayment, Client, Engineer, Room, Session
+from studio.models import CardPayment, Client, Engineer, Project, Room, Session
 from studio.money import money_format
 from studio.selectors.availability import slot_check
 from studio.selectors.settings import studio_settings_get
@@ -33,6 +33,7 @@ from studio.services.deposits import (
     deposit_terms,
 )
 from studio.services.errors import BookingConflict, StudioError
+from studio.services.projects import session_project_set
 from studio.services.session_lifecycle import refund_percent_for, session_cancel
 from studio.services.sessions import session_create, session_move
 
@@ -82,14 +83,18 @@ def booking_hold(
     end: datetime,
     room: Room | None = None,
     engineer: Engineer | None = None,
+    project: Project | None = None,
     by=None,
     now: datetime | None = None,
 ) -> Session:
-    """Take the slot for the client. It is held while they pay when a deposit is due by card;
+    """Take the slot for the client (for one of their projects, when they name one). It is
+    held while they pay when a deposit is due by card;
     requested when the studio approves first or cannot take cards (they pay at the studio);
     confirmed straight away when nothing is due and no approval is needed. `room=None` is any
     room: the first free room by name."""
     now = now or timezone.now()
+    if project is not None and project.client_id != client.pk:
+        raise StudioError("That project is not one of yours.", field="project")
     settings = studio_settings_get()
     cards, _why = card_payments_available()
     refusal = None
@@ -123,6 +128,8 @@ def booking_hold(
         except BookingConflict:
             refusal = StudioError(SLOT_TAKEN)
             continue
+        if project is not None:
+            session_project_set(session=session, project=project)
         audit_record(action="session.booked_online", obj=session, by=by)
         if status == Session.Status.REQUESTED:
             booking_email_send(session=session, kind="booking_received")
