@@ -11,6 +11,7 @@ clients.py   artists, bands, labels and companies
 gear.py      equipment, repairs and maintenance history
 sessions.py  the bookings and their life cycle
 money.py     invoices, payments, quotes and contracts from the completed sessions
+projects.py  projects on the board, tracks, credits, splits, and mixes in review
 """
 
 from __future__ import annotations
@@ -31,9 +32,20 @@ from studio.demo.clients import clients_fill
 from studio.demo.gear import equipment_fill
 from studio.demo.money import money_fill
 from studio.demo.portal import portal_fill
+from studio.demo.projects import projects_fill
 from studio.demo.sessions import SessionCalendar
 from studio.demo.studio import rooms_fill, settings_fill, staff_fill
-from studio.models import Client, Engineer, Equipment, Invoice, MaintenanceEntry, Room, Session
+from studio.models import (
+    AudioVersion,
+    Client,
+    Engineer,
+    Equipment,
+    Invoice,
+    MaintenanceEntry,
+    Project,
+    Room,
+    Session,
+)
 from studio.roles import OWNER_ROLE
 
 
@@ -52,6 +64,8 @@ def _counts() -> dict[str, int]:
         "maintenance": MaintenanceEntry.objects.count(),
         "sessions": Session.objects.count(),
         "invoices": Invoice.objects.count(),
+        "projects": Project.objects.count(),
+        "audio_versions": AudioVersion.objects.count(),
     }
 
 
@@ -119,4 +133,12 @@ def demo_fill(
         account = portal_fill(domain=domain, now=now)
         if progress and account:
             progress(f"portal account for {account.client} ({account.email})")
+        projects_fill(
+            rng,
+            locale=locale,
+            today=today,
+            by=owner,
+            portal_client=account.client if account else None,
+            progress=progress,
+        )
     return _counts()

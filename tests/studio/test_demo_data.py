@@ -15,17 +15,22 @@ from django.db import transaction
 from django.db.models import Count, F
 from django_tenants.utils import schema_context
 
+from portal.models import PortalAccount
 from studio.demo import ACCOUNTANT_PASSWORD, ENGINEER_PASSWORD, demo_fill
 from studio.models import (
+    AudioVersion,
     Client,
     Engineer,
     Equipment,
     Invoice,
     MaintenanceEntry,
+    Project,
+    ReviewComment,
     Room,
     RoomPeakRate,
     Session,
     StudioSettings,
+    Track,
 )
 from studio.models.sessions import ACTIVE_STATUSES
 
@@ -49,6 +54,8 @@ def test_demo_fill_makes_a_studio_look_alive(studio_a):
             "maintenance": MaintenanceEntry.objects.count(),
             "sessions": Session.objects.count(),
             "invoices": Invoice.objects.count(),
+            "projects": Project.objects.count(),
+            "audio_versions": AudioVersion.objects.count(),
         }
         assert counts["clients"] >= 200
         assert 3 <= counts["rooms"] <= 4
@@ -62,6 +69,32 @@ def test_demo_fill_makes_a_studio_look_alive(studio_a):
         the_studio_has_settings_rates_and_staff_logins()
         clients_are_varied_and_their_emails_unique()
         gear_has_a_maintenance_history_and_some_falls_due_soon()
+        projects_fill_the_board_and_one_is_in_review()
+
+
+def projects_fill_the_board_and_one_is_in_review():
+    from studio.selectors.projects import masters_release
+
+    stages = set(Project.objects.values_list("stage__name", flat=True))
+    assert len(stages) >= 4, stages
+    assert Project.objects.filter(sessions__isnull=False).exists()
+    for track in Track.objects.prefetch_related("splits"):
+        totals = {}
+        for split in track.splits.all():
+            totals[split.right] = totals.get(split.right, 0) + split.percent
+        assert set(totals.values()) <= {100}, (track, totals)
+    # The portal client's single: two mixes and a master, processed, commented, v1 approved,
+    # and an invoice that holds the master back.
+    account = PortalAccount.objects.get()
+    review = Project.objects.get(client=account.client)
+    versions = AudioVersion.objects.filter(track__project=review).order_by("number")
+    assert [v.status for v in versions] == ["ready"] * 3
+    assert all(v.peaks and v.lufs is not None and v.preview for v in versions)
+    assert versions[0].approved_at is not None and versions[2].is_master
+    assert versions[1].lufs > versions[0].lufs  # v2 is the hotter mix: A/B has work to do
+    assert ReviewComment.objects.filter(version=versions[0], at_seconds=42).exists()
+    release = masters_release(review)
+    assert not release.allowed and release.due
 
 
 def past_sessions_have_ended_and_future_ones_are_booked():
