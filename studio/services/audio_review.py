@@ -84,7 +84,7 @@ def version_create(
     version.file.name = stored_name
     version.save()
     audit_record(
-        action="upload",
+        action="audioversion.uploaded",
         obj=version,
         by=by,
         changes={
@@ -114,7 +114,12 @@ def version_share(*, version: AudioVersion, by=None) -> None:
         },
         about=f"audioversion:{version.pk}",
     )
-    audit_record(action="share", obj=version, by=by, changes={"to": [None, project.client.email]})
+    audit_record(
+        action="audioversion.shared",
+        obj=version,
+        by=by,
+        changes={"to": [None, project.client.email]},
+    )
 
 
 def _values(version: AudioVersion) -> dict:
@@ -209,7 +214,7 @@ def comment_add(
         author_name=author_name,
     )
     audit_record(
-        action="comment",
+        action="audioversion.commented",
         obj=version,
         by=by if client is None else None,
         changes={"comment": [None, f"{author_name} at {_clock(at)}: {body[:120]}"]},
@@ -272,7 +277,7 @@ def comment_resolve(
         comment.resolved_at, comment.resolved_by_name = None, ""
     comment.save(update_fields=["resolved_at", "resolved_by_name"])
     audit_record(
-        action="resolve" if resolved else "reopen",
+        action="audioversion.comment_resolved" if resolved else "audioversion.comment_reopened",
         obj=comment.version,
         by=by if client is None else None,
         changes={"comment": [None, f"{comment.author_name} at {_clock(comment.at_seconds)}"]},
@@ -300,7 +305,7 @@ def version_approve(*, version: AudioVersion, client: Client) -> AudioVersion:
     version.approved_by_name = client.artist_name or client.name
     version.save(update_fields=["approved_at", "approved_by", "approved_by_name"])
     audit_record(
-        action="approve",
+        action="audioversion.approved",
         obj=version,
         changes={
             "approved_by": [None, version.approved_by_name],
@@ -338,7 +343,7 @@ def version_master_set(*, version: AudioVersion, by=None) -> AudioVersion:
     version.is_master = True
     version.save(update_fields=["is_master"])
     audit_record(
-        action="master",
+        action="audioversion.master_set",
         obj=version,
         by=by,
         changes={"master": [str(previous) if previous else None, str(version)]},
@@ -385,6 +390,11 @@ def masters_release_manual(*, project: Project, by=None) -> Project:
         project.masters_released_at = timezone.now()
         project.masters_released_by = by if getattr(by, "pk", None) else None
         project.save(update_fields=["masters_released_at", "masters_released_by"])
-        audit_record(action="release", obj=project, by=by, changes={"masters": [None, "released"]})
+        audit_record(
+            action="project.masters_released",
+            obj=project,
+            by=by,
+            changes={"masters": [None, "released"]},
+        )
         masters_ready_notify(project=project)
     return project

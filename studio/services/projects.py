@@ -95,7 +95,7 @@ def stage_save(
     stage.save()
     after = snapshot(stage, ["name", "colour", "is_delivered"])
     audit_record(
-        action="create" if creating else "update",
+        action="projectstage.created" if creating else "projectstage.changed",
         obj=stage,
         by=by,
         changes=changes_between({} if creating else before, after),
@@ -114,7 +114,7 @@ def stages_reorder(*, stage_ids: list[int], by=None) -> None:
         if stages[pk].position != position:
             ProjectStage.objects.filter(pk=pk).update(position=position)
     audit_record(
-        action="reorder",
+        action="projectstage.reordered",
         obj=stages[stage_ids[0]],
         by=by,
         changes={"order": [None, [stages[pk].name for pk in stage_ids]]},
@@ -131,7 +131,7 @@ def stage_delete(*, stage: ProjectStage, by=None) -> None:
         )
     if ProjectStage.objects.count() == 1:
         raise StudioError("The board needs at least one stage.")
-    audit_record(action="delete", obj=stage, by=by)
+    audit_record(action="projectstage.deleted", obj=stage, by=by)
     stage.delete()
 
 
@@ -175,7 +175,7 @@ def project_create(
     _full_clean(project, exclude=["created_by"])
     project.save()
     audit_record(
-        action="create",
+        action="project.created",
         obj=project,
         by=by,
         changes=changes_between({}, snapshot(project, [*PROJECT_FIELDS, "stage"])),
@@ -204,7 +204,7 @@ def project_update(*, project: Project, by=None, **fields) -> Project:
     project.save()
     changes = changes_between(before, snapshot(project, list(fields)))
     if changes:
-        audit_record(action="update", obj=project, by=by, changes=changes)
+        audit_record(action="project.changed", obj=project, by=by, changes=changes)
     return project
 
 
@@ -241,7 +241,7 @@ def project_stage_set(
             project.delivered_on = studio_today()
             changes["delivered_on"] = [None, project.delivered_on.isoformat()]
         project.save(update_fields=["stage", "delivered_on"])
-        audit_record(action="stage", obj=project, by=by, changes=changes)
+        audit_record(action="project.stage_moved", obj=project, by=by, changes=changes)
     return project
 
 
@@ -258,7 +258,7 @@ def session_project_set(*, session: Session, project: Project | None, by=None) -
     session.project = project
     if before != project:
         audit_record(
-            action="update",
+            action="session.changed",
             obj=session,
             by=by,
             changes={
@@ -279,7 +279,7 @@ def expense_add(
     _full_clean(expense)
     expense.save()
     audit_record(
-        action="create",
+        action="projectexpense.created",
         obj=expense,
         by=by,
         changes={"project": [None, str(project)], "amount": [None, str(amount)]},
@@ -310,7 +310,7 @@ def track_create(
     _full_clean(track)
     track.save()
     audit_record(
-        action="create",
+        action="track.created",
         obj=track,
         by=by,
         changes=changes_between({}, snapshot(track, list(TRACK_FIELDS))),
@@ -338,7 +338,7 @@ def track_update(*, track: Track, by=None, **fields) -> Track:
     track.save()
     changes = changes_between(before, snapshot(track, list(fields)))
     if changes:
-        audit_record(action="update", obj=track, by=by, changes=changes)
+        audit_record(action="track.changed", obj=track, by=by, changes=changes)
     return track
 
 
@@ -363,14 +363,16 @@ def credit_add(*, track: Track, person: str, role: str, instrument: str = "", by
         raise StudioError(f"{credit} is already credited on {track}.", field="person")
     _full_clean(credit)
     credit.save()
-    audit_record(action="create", obj=credit, by=by, changes={"track": [None, str(track)]})
+    audit_record(action="credit.created", obj=credit, by=by, changes={"track": [None, str(track)]})
     return credit
 
 
 @transaction.atomic
 def credit_delete(*, credit: Credit, by=None) -> None:
     permission_check(by, "studio.delete_credit")
-    audit_record(action="delete", obj=credit, by=by, changes={"track": [str(credit.track), None]})
+    audit_record(
+        action="credit.deleted", obj=credit, by=by, changes={"track": [str(credit.track), None]}
+    )
     credit.delete()
 
 
@@ -427,7 +429,9 @@ def splits_set(*, track: Track, right: str, shares: Iterable[Mapping], by=None) 
         ) from error
     after = {row.person: str(row.percent) for row in rows}
     if before != after:
-        audit_record(action="splits", obj=track, by=by, changes={right: [before, after]})
+        audit_record(
+            action="track.splits_changed", obj=track, by=by, changes={right: [before, after]}
+        )
     return rows
 
 

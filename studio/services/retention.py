@@ -83,7 +83,7 @@ def retention_extend(*, project: Project, until: date, by=None) -> Project:
     project.retention_warned_at = None
     project.save(update_fields=["retention_until", "retention_warned_at"])
     audit_record(
-        action="retention",
+        action="project.retention_extended",
         obj=project,
         by=by,
         changes={"retention_until": [before.isoformat() if before else None, until.isoformat()]},
@@ -164,7 +164,7 @@ def version_files_delete(*, version: AudioVersion, reason: str, by=None) -> int:
             deleted_by=by if getattr(by, "pk", None) else None,
         )
         audit_record(
-            action="delete_file",
+            action="audioversion.file_deleted",
             obj=version,
             by=by,
             changes={"file": [version.original_name, None], "reason": [None, reason]},

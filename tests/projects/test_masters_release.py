@@ -68,4 +68,6 @@ def test_staff_release_them_without_payment_once_and_audited(project):
     masters_release_manual(project=project, by=owner)
     project.refresh_from_db()
     assert masters_release(project).allowed
-    assert AuditEntry.objects.filter(model="project", action="release").count() == 1
+    assert (
+        AuditEntry.objects.filter(model="project", action="project.masters_released").count() == 1
+    )

@@ -30,7 +30,7 @@ def test_a_new_studio_starts_with_five_stages_and_projects_go_to_the_first(proje
     ]
     assert project.stage.name == "Pre-production"
     assert AuditEntry.objects.filter(
-        model="project", action="create", object_id=str(project.pk)
+        model="project", action="project.created", object_id=str(project.pk)
     ).exists()
 
 
@@ -46,7 +46,7 @@ def test_moving_a_card_orders_its_column_audits_and_dates_the_delivery(project):
     )
     assert column == ["Night Drive", "B-sides"]
     entry = AuditEntry.objects.filter(
-        model="project", action="stage", object_id=str(project.pk)
+        model="project", action="project.stage_moved", object_id=str(project.pk)
     ).get()
     assert entry.changes["stage"] == ["Pre-production", "Mixing"]
     delivered = ProjectStage.objects.get(name="Delivered")
