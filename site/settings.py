@@ -518,3 +518,42 @@ CONTENT_SECURITY_POLICY_PORTAL = {
 }
 # django-csp's middleware with those per-path additions.
 MIDDLEWARE[MIDDLEWARE.index("csp.middleware.CSPMiddleware")] = "siteconf.csp.PathPolicyMiddleware"
+
+# ---------------------------------------------------------------------------------------------
+# Audio (projects' mixes, stems and masters): uploads arrive in chunks into a local spool, are
+# stored through the default storage (each studio under its own prefix, on disk or on S3), and
+# are served by studio.views.audio with HTTP Range, nginx's X-Accel-Redirect or S3 presigned
+# URLs.
+# ---------------------------------------------------------------------------------------------
+# Where chunks wait until a file is complete (a local disk with room for the largest uploads).
+AUDIO_SPOOL_DIR = env_str("AUDIO_SPOOL_DIR") or str(Path(MEDIA_ROOT) / ".audio-spool")
+AUDIO_MAX_UPLOAD_BYTES = env_int("AUDIO_MAX_UPLOAD_BYTES", 4 * 1024**3)
+# How long a signed audio address stays valid, in seconds (studio.services.audio_urls).
+AUDIO_URL_MAX_AGE = env_int("AUDIO_URL_MAX_AGE", 2 * 60 * 60)
+# Set (e.g. "/protected-media/") when nginx maps an `internal` location of that prefix onto
+# MEDIA_ROOT: Django then checks access and nginx sends the bytes (ranges included).
+AUDIO_X_ACCEL_REDIRECT_PREFIX = env_str("AUDIO_X_ACCEL_REDIRECT_PREFIX")
+# Lifetime of the presigned S3 address an audio request is redirected to.
+AUDIO_S3_URL_SECONDS = env_int("AUDIO_S3_URL_SECONDS", 300)
+# Uploaded files go to S3 (django-storages) when a bucket is named, each studio's under its
+# schema's prefix (studio.audio.storage.TenantS3Storage); otherwise they stay on local disk.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
+    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_LOCATION = env_str("AWS_LOCATION")
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    AWS_S3_FILE_OVERWRITE = False
+    STORAGES["default"] = {"BACKEND": "studio.audio.storage.TenantS3Storage"}
+    # Players follow the redirect to the bucket: the page's policy has to allow that origin.
+    _bucket_origin = (
+        f"https://{AWS_S3_CUSTOM_DOMAIN}"
+        if AWS_S3_CUSTOM_DOMAIN
+        else _origin(AWS_S3_ENDPOINT_URL)
+        if AWS_S3_ENDPOINT_URL
+        else f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+    )
+    _csp_policy["DIRECTIVES"]["media-src"] = [SELF, _bucket_origin]

@@ -121,6 +121,16 @@ def import_job_task(job_id: str) -> str:
 
 
 @tenant_task
+def audio_process_task(version_id: int) -> str:
+    """Read a new audio version once: details, waveform peaks, loudness and the preview.
+    (Imported here: numpy and the audio libraries stay out of workers that never need them.)"""
+    from studio.services.audio_uploads import version_process
+
+    version = version_process(version_id=version_id)
+    return f"v{version.number}: {version.status}"
+
+
+@tenant_task
 def email_deliver_task(email_id: int) -> str:
     email = email_deliver(email_id=email_id)
     return f"sent to {email.to}" if email else "already sent"

@@ -23,6 +23,10 @@ def own_media(request, schema: str, path: str):
     tenant = getattr(request, "tenant", None)
     if not settings.DEBUG or tenant is None or schema != tenant.schema_name:
         raise Http404("No such file.")
+    # Audio is served only through its signed addresses (studio.views.audio), which check who
+    # is asking; its storage paths can be guessed.
+    if path.startswith("audio/"):
+        raise Http404("No such file.")
     # serve() refuses any path that would leave the folder (../, absolute paths).
     return serve(request, path, document_root=Path(settings.MEDIA_ROOT) / schema)
 
