@@ -2,15 +2,16 @@
 
 Every page of the seeded marketing site (plans, FAQ, footer and the studio's own page included)
 is rendered and read sentence by sentence. A sentence that names a feature which does not exist
-yet — projects and tracks, mixes to review, custom domains, an audit trail export… — must say it
-is coming: the sentence itself, or a heading it sits under ("Coming soon"), contains "coming".
-Questions are not claims ("Can clients pay by card?"). When one of these features is built,
-move it from UNBUILT to BUILT.
+yet — custom domains, an audit trail export, the platform billing studios by card… — must say
+it is coming: the sentence itself, or a heading it sits under ("Coming soon"), contains
+"coming". Questions are not claims ("Can studios pay by card?"). When one of these features is
+built, move it from UNBUILT to BUILT.
 
 The other way round holds too: what is built (the client portal, client accounts, online
 booking, card deposits, invoices paid by card, quotes accepted and contracts signed in the
-portal, the white-label portal) is not called "coming" any more, so a studio does not think it
-is missing something it has.
+portal, the white-label portal, projects with their tracks, credits and split sheets, mixes
+reviewed and approved in the portal and masters released once paid) is not called "coming" any
+more, so a studio does not think it is missing something it has.
 """
 
 from __future__ import annotations
@@ -41,14 +42,10 @@ from tests.conftest import STUDIO_A
 pytestmark = pytest.mark.django_db
 
 # What is not built yet, and how copy names it (case-insensitive). The client portal and what
-# clients do in it — book, pay deposits and invoices by card, accept quotes, sign contracts —
-# are built; so is the white-label portal on Enterprise (BUILT below).
+# clients do in it — book, pay deposits and invoices by card, accept quotes, sign contracts,
+# review mixes and download masters — are built; so are the white-label portal on Enterprise
+# and projects with their tracks and credits (BUILT below).
 UNBUILT = {
-    "projects, tracks and credits": r"\bprojects\b|\bsplit sheets?\b|\bcredits\b",
-    "audio versions and review": (
-        r"\baudio versions?\b|\bcomments? on (?:the |their |your )?mix(?:es)?\b"
-        r"|\bdownload(?:s|ing)? (?:the |their |your )?masters?\b"
-    ),
     "custom domains": r"\b(?:custom|own) domains?\b",
     "an audit trail export": r"\baudit\b[^.!?]*\bexport|\bexport[^.!?]*\baudit\b",
     "the platform billing studios by card": (
@@ -86,6 +83,16 @@ BUILT = {
         r"|\bcontracts?\b[^.!?]{0,40}\bsigned (?:online|in the (?:client )?portal)\b"
     ),
     "white-label": r"\bwhite[- ]label|\b(?:no|without)\b[^.!?]{0,30}\bpowered by\b",
+    "projects, tracks and credits": (
+        r"\bprojects\b|\bsplit sheets?\b|\bcredits\b|\bsplits\b|\bkanban\b"
+        r"|\bproject board\b|\brecall notes\b"
+    ),
+    "audio versions and review": (
+        r"\baudio versions?\b|\bcomments? on (?:the |their |your )?mix(?:es)?\b"
+        r"|\bmix(?:es)? (?:to|for) review\b|\b(?:audio|mix) review\b|\breview(?:ing)? mix(?:es)?\b"
+        r"|\bdownload(?:s|ing)? (?:the |their |your )?masters?\b"
+        r"|\bmasters?\b[^.!?]{0,40}\breleased\b|\bwaveforms?\b|\bloudness\b|\bLUFS\b"
+    ),
 }
 CLAIMS = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in UNBUILT.items()}
 SHIPPED = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in BUILT.items()}
@@ -190,11 +197,16 @@ def unmarked_claims(html: str) -> list[tuple[str, str]]:
 def built_called_coming(html: str) -> list[tuple[str, str]]:
     """(feature, sentence) for every sentence or heading that calls a built feature "coming"
     without naming anything that really is still coming ("Paying invoices in the portal is
-    coming" is honest: the portal is built, paying invoices in it is not)."""
+    coming" is honest: the portal is built, paying invoices in it is not). A sentence under a
+    "Coming soon" heading is called coming by that heading: a built feature left on the list
+    of what is coming is caught too."""
     found = []
     for block in _blocks(html):
+        under_coming = any(COMING.search(heading) for heading in block.headings)
         for sentence in SENTENCE_END.split(block.text):
-            if not COMING.search(sentence) or any(c.search(sentence) for c in CLAIMS.values()):
+            if not (under_coming or COMING.search(sentence)):
+                continue
+            if any(c.search(sentence) for c in CLAIMS.values()):
                 continue
             found += [(name, sentence) for name, built in SHIPPED.items() if built.search(sentence)]
     return found
@@ -206,12 +218,12 @@ def built_called_coming(html: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     "html",
     [
-        "<p>Clients comment on the mix online.</p>",
-        "<p>Every booking is checked. Clients download their masters once the invoice is paid.</p>",
+        "<p>The portal runs on your studio's own domain.</p>",
+        "<p>Every booking is checked. Clients reach the portal on a custom domain.</p>",
         "<ul><li>White-label portal</li><li>Custom domain</li></ul>",
-        "<section><h2>Coming soon</h2></section><section><p>Projects and split sheets.</p>",
-        "<h2>Security</h2><p>Every project keeps its tracks and credits.</p>",
-        "<head><meta name='description' content='Audio versions for every mix.'></head>",
+        "<section><h2>Coming soon</h2></section><section><p>Audit trail export.</p></section>",
+        "<h2>Security</h2><p>Every change is in the audit trail, and you can export it.</p>",
+        "<head><meta name='description' content='The portal on your own domain.'></head>",
         "<p>The audit trail can be filtered and exported.</p>",
         "<p>The portal on your own domain, on Enterprise.</p>",
         "<p>Your subscription is billed to your card each month.</p>",
@@ -225,10 +237,13 @@ def test_the_check_catches_a_claim_of_something_not_built(html):
 @pytest.mark.parametrize(
     ("html", "feature"),
     [
-        ("<p>Clients comment on the mix online.</p>", "audio versions and review"),
         ("<p>The portal runs on your own domain.</p>", "custom domains"),
         ("<p>Export the audit trail as CSV.</p>", "an audit trail export"),
-        ("<p>Every single gets its split sheet.</p>", "projects, tracks and credits"),
+        (
+            "<p>Your subscription is paid by card each month.</p>",
+            "the platform billing studios by card",
+        ),
+        ("<p>Change your plan in the customer portal.</p>", "the platform billing studios by card"),
     ],
 )
 def test_the_check_names_the_feature_claimed(html, feature):
@@ -242,10 +257,12 @@ def test_the_check_names_the_feature_claimed(html, feature):
         "<p>Clients accept quotes online and sign contracts in the portal.</p>",
         "<ul><li>Contracts signed online</li><li>Invoices paid by card</li></ul>",
         "<p>Your portal, with no “powered by” line. White-label on Enterprise.</p>",
-        "<p>Projects and tracks are coming. Today every session stands on its own.</p>",
-        "<section><h2>Coming soon</h2><div><h3>Mixes to review</h3><p>Audio versions.</p></div>",
+        "<p>Projects on a board of your own stages, with tracks, credits and split sheets.</p>",
+        "<p>Clients comment on the mix at the second and download their masters once paid.</p>",
+        "<p>A custom domain for the portal is coming. Today it runs on your studio's address.</p>",
+        "<section><h2>Coming soon</h2><div><h3>Your own domain</h3><p>Custom domains.</p></div>",
         "<ul><li>Coming soon: the client portal on your own domain</li></ul>",
-        "<details><summary>Can clients comment on the mix?</summary><p>Not yet.</p></details>",
+        "<details><summary>Can I export the audit trail?</summary><p>Not yet.</p></details>",
         "<p>No card needed. Every change is in the audit trail.</p>",
         "<p>Contracts list the project, the dates and the fee; credit notes reduce a balance.</p>",
         "<p>Card payments go to your own Stripe account. Refunds go back to the card.</p>",
@@ -266,6 +283,11 @@ def test_the_check_lets_honest_copy_through(html):
         "<h2>Coming soon: quotes accepted online</h2>",
         "<p>Signing contracts online is coming.</p>",
         "<ul><li>Coming soon: white-label client portal</li></ul>",
+        "<p>Projects and tracks are coming. Today every session stands on its own.</p>",
+        "<h2>Mixes to review (coming soon)</h2>",
+        "<p>Comments on the mix, in the portal, are coming.</p>",
+        "<ul><li>Coming soon: masters released once the invoices are paid</li></ul>",
+        "<section><h2>Coming soon</h2><div><h3>Projects and tracks</h3><p>Split sheets.</p></div>",
     ],
 )
 def test_the_check_catches_a_built_feature_called_coming(html):
@@ -279,6 +301,8 @@ def test_the_check_catches_a_built_feature_called_coming(html):
         ("<p>Accepting a quote online is coming.</p>", "quotes accepted online"),
         ("<p>E-signature is coming.</p>", "e-signature"),
         ("<p>A white-label option is coming.</p>", "white-label"),
+        ("<p>Split sheets are coming.</p>", "projects, tracks and credits"),
+        ("<p>Downloading the masters is coming.</p>", "audio versions and review"),
     ],
 )
 def test_the_check_names_the_built_feature_called_coming(html, feature):
@@ -288,9 +312,12 @@ def test_the_check_names_the_built_feature_called_coming(html, feature):
 @pytest.mark.parametrize(
     "html",
     [
-        "<p>Comments on the mix, in the portal, are coming.</p>",
+        "<p>Paying your subscription online, as your clients pay in the portal, is coming.</p>",
         "<ul><li>Coming soon: the client portal on your own domain</li></ul>",
         "<p>Clients book online and sign contracts in the portal today.</p>",
+        "<p>Exporting the audit trail of your projects is coming.</p>",
+        "<section><h2>Coming soon</h2><h3>Own domain</h3><p>The portal on your own domain.</p>",
+        "<section><h2>Coming soon</h2></section><section><h2>Projects</h2><p>Split sheets.</p>",
     ],
 )
 def test_the_check_lets_what_is_really_coming_be_called_coming(html):
@@ -405,6 +432,76 @@ def test_the_documents_migration_rewrites_only_the_lists_nobody_edited(db):
     migration.backwards(django_apps, editor)
     assert Plan.objects.get(slug="pro").features == migration.BEFORE["pro"]
     assert Plan.objects.get(slug="starter").features == "1 room\nOur own words"
+
+
+def test_every_plan_lists_projects_and_mix_review(db):
+    features = {plan.slug: "\n".join(plan.feature_list) for plan in Plan.objects.public()}
+
+    for slug in ("starter", "pro"):
+        assert "Projects, tracks, credits and split sheets" in features[slug], slug
+        assert "Mixes reviewed and approved in the portal" in features[slug], slug
+        assert "masters released once the invoices are paid" in features[slug], slug
+    # Enterprise inherits them from Pro rather than repeating them.
+    assert features["enterprise"].startswith("Everything in Pro")
+
+
+def test_the_projects_migration_rewrites_only_the_lists_nobody_edited(db):
+    migration = importlib.import_module("siteconf.tenancy.migrations.0012_plan_features_projects")
+    before = importlib.import_module("siteconf.tenancy.migrations.0011_plan_features_documents")
+    editor = SimpleNamespace(connection=connection)
+    # It starts from what 0011 wrote, and leaves Enterprise's "Everything in Pro" alone.
+    assert {slug: before.AFTER[slug] for slug in ("starter", "pro")} == migration.BEFORE
+    Plan.objects.filter(slug="pro").update(features=migration.BEFORE["pro"])
+    Plan.objects.filter(slug="starter").update(features="1 room\nOur own words")
+    enterprise = Plan.objects.get(slug="enterprise").features
+
+    migration.forwards(django_apps, editor)
+
+    features = dict(Plan.objects.values_list("slug", "features"))
+    assert features["pro"] == migration.AFTER["pro"] != migration.BEFORE["pro"]
+    assert features["starter"] == "1 room\nOur own words"
+    assert features["enterprise"] == enterprise
+    migration.backwards(django_apps, editor)
+    assert Plan.objects.get(slug="pro").features == migration.BEFORE["pro"]
+    assert Plan.objects.get(slug="starter").features == "1 room\nOur own words"
+
+
+def _claimed_today(html: str) -> set[str]:
+    """The built features a page describes outside any "Coming soon" heading."""
+    found = set()
+    for block in _blocks(html):
+        if any(COMING.search(heading) for heading in block.headings):
+            continue
+        found |= {name for name, built in SHIPPED.items() if built.search(block.text)}
+    return found
+
+
+def test_the_features_page_describes_projects_and_review_as_working_today(
+    site_content, platform_client
+):
+    html = platform_client.get("/features/").content.decode()
+    coming = html[html.index("Coming soon") :]
+
+    assert {"projects, tracks and credits", "audio versions and review"} <= _claimed_today(html)
+    assert "Projects and tracks" not in coming and "Mixes to review" not in coming
+    assert "Your own domain" in coming  # still not built, still under Coming soon
+
+    page = platform_client.get("/features/projects-and-mix-review/")
+    assert page.status_code == 200
+    assert {"projects, tracks and credits", "audio versions and review"} <= _claimed_today(
+        page.content.decode()
+    )
+
+
+def test_the_help_centre_explains_projects_mixes_and_masters(site_content, platform_client):
+    response = platform_client.get("/help/projects-mixes-and-masters/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for term in ("WAV", "AIFF", "FLAC", "MP3", "OGG", "LUFS", "split sheet", "retention"):
+        assert term in html, term
+    assert "For your artists" in html  # the portal half, for the clients
+    assert "coming" not in html.lower()
 
 
 def test_the_studio_page_says_what_it_is_today(site_content, studio_a, client_a):
