@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("portal.urls_booking")),
     path("", include("portal.urls_invoices")),
     path("", include("portal.urls_documents")),
+    path("", include("portal.urls_projects")),
     path("", include("portal.urls_profile")),
 ]

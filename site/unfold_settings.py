@@ -60,7 +60,15 @@ UNFOLD = {
         "show_all_applications": False,
         "navigation": "studio.admin.navigation.sidebar",
     },
-    "COMMAND": {"search_models": ["studio.client", "studio.session", "studio.room"]},
+    "COMMAND": {
+        "search_models": [
+            "studio.client",
+            "studio.session",
+            "studio.room",
+            "studio.project",
+            "studio.track",
+        ]
+    },
     "ACCOUNT": {
         "navigation": [{"title": _("Two-factor sign-in"), "link": reverse_lazy("admin:two_factor")}]
     },

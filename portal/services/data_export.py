@@ -2,11 +2,13 @@
 
 The ZIP holds one JSON file per kind of record and the PDF of every document the client was
 given (issued invoices, sent quotes, credit notes, receipts, signed contracts) — the stored PDF,
-the one they received, never a new rendering. What it leaves out, and why:
+the one they received, never a new rendering — and their projects (tracks, credits, versions,
+review comments) with the file of every master they may download (`client_download`, the one
+rule: a master held until payment stays out). What it leaves out, and why:
 - drafts (quotes, invoices, contracts the studio has not sent yet): the studio's work, not yet
   the client's;
-- internal notes (the client's and each session's notes, recall notes, gear alerts): the
-  studio's own working notes about the job;
+- internal notes (the client's, each session's and each project's notes, recall notes, gear
+  alerts, budgets and expenses): the studio's own working notes about the job;
 - other clients, staff users (only the names staff sign documents with), secrets (password
   hashes, the hashes of e-mailed links, Stripe ids of the studio's account).
 
@@ -16,20 +18,32 @@ built; then it is gone and a new one can be asked for.
 
 from __future__ import annotations
 
-import io
 import json
+import shutil
+import tempfile
 import zipfile
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
 from portal.models import DataExport, PortalAccount
 from siteconf.tasks import task_enqueue
-from studio.models import Client, Contract, CreditNote, Invoice, Payment, Quote, Session
+from studio.models import (
+    AudioVersion,
+    Client,
+    Contract,
+    CreditNote,
+    Invoice,
+    Payment,
+    Project,
+    Quote,
+    Session,
+)
 from studio.models.payments import CardPayment
+from studio.selectors.audio_access import client_download
 from studio.services.audit import audit_record
 from studio.services.errors import StudioError
 
@@ -45,6 +59,11 @@ EXPORT_NOT_READY = "This export is not ready yet."
 CLIENT_INTERNAL = {"notes"}
 SESSION_INTERNAL = {"notes", "recall_notes", "gear_alert", "blocked_until", "created_by"}
 NEVER = {"created_by", "recorded_by"}
+PROJECT_INTERNAL = {"notes", "budget", "board_position", "masters_released_by"}
+TRACK_INTERNAL = {"recall_notes"}
+# A version's storage paths mean nothing outside the studio; released masters travel as files.
+VERSION_INTERNAL = {"uploaded_by", "file", "preview", "peaks", "sha256", "error", "progress"}
+COMMENT_INTERNAL = {"author_user"}
 
 
 def export_expires_at(export: DataExport):
@@ -131,7 +150,50 @@ def _sections(client: Client, account: PortalAccount) -> list[tuple[str, callabl
         ("credit_notes.json", lambda: [{**_row(n), "lines": _lines(n)} for n in notes]),
         ("contracts.json", lambda: [_row(c) for c in contracts]),
         ("portal_account.json", portal),
+        ("projects.json", lambda: _projects(client)),
     ]
+
+
+def _projects(client: Client) -> list[dict]:
+    """Each project with its tracks, their credits and splits, and every version with its
+    review comments (the studio's comments on it too: they were written for the client)."""
+    projects = Project.objects.filter(client=client).select_related("stage").order_by("pk")
+    projects = projects.prefetch_related(
+        "tracks__credits", "tracks__splits", "tracks__versions__comments"
+    )
+    return [
+        {
+            **_row(project, leave_out=PROJECT_INTERNAL),
+            "stage": project.stage.name,
+            "tracks": [
+                {
+                    **_row(track, leave_out=TRACK_INTERNAL),
+                    "credits": [_row(c, leave_out={"track"}) for c in track.credits.all()],
+                    "splits": [_row(s, leave_out={"track"}) for s in track.splits.all()],
+                    "versions": [
+                        {
+                            **_row(version, leave_out=VERSION_INTERNAL),
+                            "comments": [
+                                _row(comment, leave_out=COMMENT_INTERNAL)
+                                for comment in version.comments.all()
+                            ],
+                        }
+                        for version in track.versions.all()
+                    ],
+                }
+                for track in project.tracks.all()
+            ],
+        }
+        for project in projects
+    ]
+
+
+def _masters(client: Client) -> list[AudioVersion]:
+    """The masters the client may download now; the rest (unpaid, deleted) stay out."""
+    masters = AudioVersion.objects.filter(
+        track__project__client=client, is_master=True
+    ).select_related("track__project")
+    return [version for version in masters if client_download(client, version).allowed]
 
 
 def _documents(client: Client) -> list[callable]:
@@ -177,25 +239,14 @@ def data_export_build(*, export_id: int) -> DataExport | None:
     try:
         sections = _sections(client, account)
         documents = _documents(client)
-        export.total_steps = len(sections) + len(documents) + 1
+        masters = _masters(client)
+        export.total_steps = len(sections) + len(documents) + len(masters) + 1
         export.save(update_fields=["total_steps"])
-        buffer = io.BytesIO()
-        names: list[str] = []
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, build in sections:
-                archive.writestr(name, json.dumps(build(), cls=DjangoJSONEncoder, indent=2))
-                names.append(name)
-                _step(export)
-            for make in documents:
-                stored = make()
-                name = f"documents/{stored.filename}"
-                archive.writestr(name, bytes(stored.data))
-                names.append(name)
-                _step(export)
-            archive.writestr("README.txt", _readme(names))
-        export.archive.save(
-            f"data-{client.pk}-{export.pk}.zip", ContentFile(buffer.getvalue()), save=False
-        )
+        # On disk, not in memory: an album's masters can weigh gigabytes.
+        with tempfile.TemporaryFile() as buffer:
+            _archive_write(buffer, export, sections, documents, masters)
+            buffer.seek(0)
+            export.archive.save(f"data-{client.pk}-{export.pk}.zip", File(buffer), save=False)
         export.status = Status.DONE
         export.done_steps = export.total_steps
         export.finished_at = timezone.now()
@@ -208,6 +259,44 @@ def data_export_build(*, export_id: int) -> DataExport | None:
     return export
 
 
+def _archive_write(buffer, export: DataExport, sections, documents, masters) -> None:
+    names: list[str] = []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, build in sections:
+            archive.writestr(name, json.dumps(build(), cls=DjangoJSONEncoder, indent=2))
+            names.append(name)
+            _step(export)
+        for make in documents:
+            stored = make()
+            name = f"documents/{stored.filename}"
+            archive.writestr(name, bytes(stored.data))
+            names.append(name)
+            _step(export)
+        for version in masters:
+            name = _master_name(version)
+            # Stored, not deflated (little to gain on audio), and copied a chunk at a time.
+            entry = zipfile.ZipInfo(name, date_time=_zip_time(version))
+            with (
+                version.file.open("rb") as source,
+                archive.open(entry, "w", force_zip64=True) as target,
+            ):
+                shutil.copyfileobj(source, target, 1024 * 1024)
+            names.append(name)
+            _step(export)
+        archive.writestr("README.txt", _readme(names))
+
+
+def _master_name(version: AudioVersion) -> str:
+    track = version.track
+    title = "".join(ch if ch.isalnum() or ch in " -_." else "_" for ch in track.title).strip()
+    suffix = {"aiff": "aif"}.get(version.audio_format, version.audio_format or "audio")
+    return f"masters/p{track.project_id}/{track.number:02d} {title} v{version.number}.{suffix}"
+
+
+def _zip_time(version: AudioVersion) -> tuple:
+    return timezone.localtime(version.uploaded_at).timetuple()[:6]
+
+
 def _step(export: DataExport) -> None:
     export.done_steps += 1
     DataExport.objects.filter(pk=export.pk).update(done_steps=export.done_steps)
@@ -217,6 +306,7 @@ def _readme(names: list[str]) -> str:
     return (
         "Your data, as the studio holds it.\n\n"
         "Each .json file is one kind of record; documents/ holds the PDF of every document\n"
-        "you were given, exactly as it was issued. The studio's internal notes and its\n"
+        "you were given, exactly as it was issued, and masters/ the masters released to you\n"
+        "(a master waiting for payment is not included). The studio's internal notes and its\n"
         "unsent drafts are not included.\n\nFiles:\n" + "".join(f"- {n}\n" for n in names)
     )

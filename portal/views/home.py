@@ -8,6 +8,7 @@ from django.utils import timezone
 from portal.auth import portal_account_of
 from portal.views.booking import session_summary
 from studio.models import Invoice, Session
+from studio.selectors.projects import client_projects
 from studio.selectors.settings import studio_settings_get
 from studio.services.deposits import policy_lines
 
@@ -49,6 +50,7 @@ def home(request):
             "upcoming": [session_summary(s) for s in upcoming],
             "past": [session_summary(s) for s in past],
             "invoices_due": due,
+            "projects": list(client_projects(client.pk).prefetch_related(None)[:4]),
             "contact": contact,
             "policy": policy_lines(),
         },

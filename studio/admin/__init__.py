@@ -10,11 +10,13 @@ from studio.admin import (  # noqa: F401  (each module registers its models)
     lockouts,
     mail,
     payments,
+    projects,
     quotes,
     rooms,
     sessions,
     settings,
     staff,
+    tracks,
 )
 from studio.admin.site import studio_admin_site
 

@@ -8,6 +8,7 @@ from studio.money import money_format
 from studio.selectors import dashboard, receivables
 from studio.selectors.onboarding import onboarding_checklist
 from studio.selectors.overview import staff_overview
+from studio.selectors.projects import active_by_stage
 from studio.selectors.settings import studio_settings_get
 from studio.selectors.today import (
     DESK,
@@ -99,6 +100,11 @@ def _studio_today(request, context: dict, *, today) -> dict:
         no_shows=dashboard.clients_with_no_shows(),
         can_see_money=can_see_money,
     )
+    if request.user.has_perm("studio.view_project"):
+        # In the board's order (a counting query does not keep the stages' own ordering).
+        context["projects_by_stage"] = sorted(
+            active_by_stage(), key=lambda row: (row[0].position, row[0].pk)
+        )
     if can_see_money:
         months = dashboard.revenue_by_month(today=today)
         invoiced = receivables.invoiced_by_month(since=months[0][0])

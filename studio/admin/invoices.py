@@ -182,7 +182,7 @@ class InvoiceAdmin(FrozenAfterDraftMixin, ModelAdmin):
         "currency",
     ]
     search_fields = ["number", "client__name", "client__artist_name"]
-    autocomplete_fields = ["client"]
+    autocomplete_fields = ["client", "project"]
     list_per_page = 25
     show_full_result_count = False
     paginator = LargeTablePaginator

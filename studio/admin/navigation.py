@@ -33,6 +33,24 @@ def sidebar(request) -> list[dict]:
             ],
         },
         {
+            "title": _("Projects"),
+            "items": [
+                _item(_("Board"), "view_kanban", "admin:project_board", "studio.view_project"),
+                _item(
+                    _("Projects"),
+                    "album",
+                    "admin:studio_project_changelist",
+                    "studio.view_project",
+                ),
+                _item(
+                    _("Stages"),
+                    "view_column",
+                    "admin:studio_projectstage_changelist",
+                    "studio.view_projectstage",
+                ),
+            ],
+        },
+        {
             "title": _("Money"),
             "items": [
                 _item(

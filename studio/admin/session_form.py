@@ -21,10 +21,11 @@ from unfold.widgets import (
 )
 
 from studio.admin.base import ServiceForm
-from studio.models import Client, Engineer, Equipment, Session
+from studio.models import Client, Engineer, Equipment, Project, Session
 from studio.services import records
 from studio.services import sessions as booking
 from studio.services.errors import StudioError
+from studio.services.projects import session_project_set
 
 NEW_CLIENT_FIELDS = {
     "new_client_name": "name",
@@ -36,6 +37,12 @@ CLIENT_MISSING = "Choose a client, or type a new client's name under “New clie
 CLIENT_TWICE = "Choose an existing client or type a new one, not both."
 NEW_CLIENT_UNNAMED = "A new client needs a name."
 EMAIL_TAKEN = "{client} already has this e-mail address: choose them as the client instead."
+NOT_THEIR_PROJECT = "“{project}” is {owner}'s project: choose one of {client}'s projects."
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Project) -> str:
+        return f"{obj.title} — {obj.client}"
 
 
 def can_add_client(user) -> bool:
@@ -105,6 +112,13 @@ class SessionForm(ServiceForm):
         widget=UnfoldAdminTextInputWidget,
     )
 
+    project = ProjectChoiceField(
+        queryset=Project.objects.select_related("client").order_by("client__name", "title"),
+        required=False,
+        label=_("Project"),
+        help_text=_("One of the client's projects: its sessions count against its budget."),
+    )
+
     price_quote = forms.CharField(
         label=_("Price"),
         required=False,
@@ -123,6 +137,12 @@ class SessionForm(ServiceForm):
         if self.instance.pk:
             for name in ("weeks", "status", "price_quote", *NEW_CLIENT_FIELDS):
                 self.fields.pop(name, None)
+            if "project" in self.fields:
+                # Only the session's client's projects are offered (the service checks it too).
+                self.fields["project"].queryset = self.fields["project"].queryset.filter(
+                    client_id=self.instance.client_id
+                )
+                self.initial["project"] = self.instance.project_id
             self.initial["engineers"] = list(self.instance.engineers.all())
             self.initial["equipment"] = list(self.instance.equipment.all())
             return
@@ -145,6 +165,7 @@ class SessionForm(ServiceForm):
     def clean(self):
         data = super().clean()
         if self.instance.pk or "new_client_name" not in self.fields or "client" in self.errors:
+            self._project_check(data)
             return data
         typed = any(data.get(name) for name in NEW_CLIENT_FIELDS)
         if data.get("client") and typed:
@@ -159,7 +180,21 @@ class SessionForm(ServiceForm):
             holder = Client.objects.filter(email__iexact=data["new_client_email"]).first()
             if holder is not None:
                 self.add_error("new_client_email", EMAIL_TAKEN.format(client=holder))
+        self._project_check(data)
         return data
+
+    def _project_check(self, data: dict) -> None:
+        project, client = data.get("project"), data.get("client") or self.instance_client()
+        if project is not None and client is not None and project.client_id != client.pk:
+            self.add_error(
+                "project",
+                NOT_THEIR_PROJECT.format(project=project, owner=project.client, client=client),
+            )
+        elif project is not None and client is None and "project" not in self.errors:
+            self.add_error("project", _("A new client has no projects yet: leave it empty."))
+
+    def instance_client(self) -> Client | None:
+        return self.instance.client if self.instance.pk else None
 
     def _new_client(self, data: dict, by) -> Client:
         try:
@@ -188,15 +223,35 @@ class SessionForm(ServiceForm):
             "recall_notes": data.get("recall_notes", ""),
         }
         if self.instance.pk:
-            return booking.session_update(
+            session = booking.session_update(
                 session=self.instance, start=data["start"], end=data["end"], by=by, **details
             )
+            return self._linked([session], data, by)
         status = data.get("status") or Session.Status.CONFIRMED
         weeks = data.get("weeks") or 1
         if weeks > 1:
-            return booking.session_series_create(
-                weeks=weeks, start=data["start"], end=data["end"], status=status, by=by, **details
-            )[0]
-        return booking.session_create(
+            return self._linked(
+                booking.session_series_create(
+                    weeks=weeks,
+                    start=data["start"],
+                    end=data["end"],
+                    status=status,
+                    by=by,
+                    **details,
+                ),
+                data,
+                by,
+            )
+        session = booking.session_create(
             start=data["start"], end=data["end"], status=status, by=by, **details
         )
+        return self._linked([session], data, by)
+
+    def _linked(self, sessions: list[Session], data: dict, by) -> Session:
+        """Link the booked session(s) to the chosen project, when the form has the field."""
+        if "project" in self.fields:
+            project = data.get("project")
+            for session in sessions:
+                if session.project_id != (project.pk if project else None):
+                    session_project_set(session=session, project=project, by=by)
+        return sessions[0]

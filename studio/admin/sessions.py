@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
@@ -21,18 +22,21 @@ from unfold.contrib.filters.admin import RangeDateTimeFilter, RelatedDropdownFil
 from unfold.decorators import action, display
 
 from siteconf.redirects import safe_next
+from studio.admin import actions as ui
 from studio.admin.base import LargeTablePaginator, ServiceModelAdmin
 from studio.admin.money import MoneyVisibilityMixin
 from studio.admin.session_form import SessionForm, can_add_client
 from studio.admin.session_money import SessionMoneyActionsMixin
 from studio.admin.site import studio_admin_site
 from studio.admin.transfer import TransferMixin
-from studio.models import Room, Session
+from studio.models import Project, Room, Session, Track
 from studio.models.sessions import MAX_SESSION
 from studio.money import money_format
 from studio.resources import SessionResource
 from studio.services import session_lifecycle
 from studio.services.errors import StudioError
+from studio.services.projects import project_create
+from studio.widgets import SELECT, TEXT
 
 STATUS_COLOURS = {
     "held": "warning",
@@ -143,8 +147,11 @@ class SessionAdmin(
         "cancel_row",
         "no_show_row",
         "take_deposit",
+        "project_from_session",
     ]
     actions = ["bill_selected"]
+    # A session of a project opens with its tracks' recall notes (mics, outboard, console).
+    change_form_before_template = "studio/admin/session_recall.html"
 
     class Media:
         js = ["studio/booking-form.js"]
@@ -201,7 +208,10 @@ class SessionAdmin(
         if obj is None:
             return self._money_filtered(request, self._add_fieldsets(request))
         fieldsets = [
-            (None, {"fields": ["client", "room", "start", "end", "engineers", "equipment"]}),
+            (
+                None,
+                {"fields": ["client", "project", "room", "start", "end", "engineers", "equipment"]},
+            ),
             (_("Notes"), {"fields": ["notes", "recall_notes"]}),
             (
                 _("On the day and billing"),
@@ -233,7 +243,10 @@ class SessionAdmin(
         )
         return [
             *fieldsets,
-            (_("Booking"), {"fields": [*when, "status", "weeks"], "description": find}),
+            (
+                _("Booking"),
+                {"fields": [*when, "project", "status", "weeks"], "description": find},
+            ),
             (_("Notes"), {"fields": ["notes", "recall_notes"]}),
         ]
 
@@ -307,6 +320,63 @@ class SessionAdmin(
     @display(description=_("Gear"))
     def gear_warning(self, obj: Session) -> str:
         return f"⚠ {obj.gear_alert}" if obj.gear_alert else ""
+
+    # --- the project of a session ----------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        session = Session.objects.filter(pk=object_id).only("project").first()
+        if session is not None and session.project_id:
+            extra_context = {
+                **(extra_context or {}),
+                "recall_project": Project.objects.get(pk=session.project_id),
+                "recall_tracks": list(
+                    Track.objects.filter(project_id=session.project_id)
+                    .exclude(recall_notes="")
+                    .order_by("number")
+                ),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_project_from_session_permission(self, request, object_id=None):
+        return request.user.has_perm("studio.add_project") and self.has_change_permission(request)
+
+    @action(
+        description=_("Create a project from this session"),
+        url_path="new-project",
+        permissions=["project_from_session"],
+    )
+    def project_from_session(self, request, object_id):
+        """A project for the session's client, starting on its day, with the session in it."""
+        session = get_object_or_404(Session.objects.select_related("client"), pk=object_id)
+
+        class ProjectForm(forms.Form):
+            title = forms.CharField(label=_("Title"), max_length=200, widget=TEXT)
+            kind = forms.ChoiceField(label=_("Type"), choices=Project.Kind.choices, widget=SELECT)
+
+        return ui.action_page(
+            self,
+            request,
+            session,
+            verb=_("Create a project from this session"),
+            permission="project_from_session",
+            form_class=ProjectForm,
+            initial={"title": session.client.artist_name or session.client.name},
+            summary=[
+                _(
+                    "A project for %(client)s, starting on the session's day; this session is "
+                    "linked to it and counts against its budget."
+                )
+                % {"client": session.client}
+            ],
+            run=lambda data: project_create(
+                client=session.client,
+                title=data["title"],
+                kind=data["kind"],
+                from_session=session,
+                by=request.user,
+            ),
+            done=ui.change_url,
+        )
 
     # --- lifecycle actions -------------------------------------------------------------------
 

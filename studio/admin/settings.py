@@ -121,6 +121,17 @@ class StudioSettingsAdmin(AuditedModelAdmin):
                 ),
             },
         ),
+        (
+            _("Projects and audio"),
+            {
+                "classes": ["tab"],
+                "fields": [("audio_retention_days", "retention_warning_days")],
+                "description": _(
+                    "The studio's retention rule for project audio. Staff can keep one "
+                    "project's files longer from its page (“keep audio until”)."
+                ),
+            },
+        ),
         (_("Sign-in"), {"classes": ["tab"], "fields": ["two_factor_required"]}),
     ]
 

@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
-from studio.admin import online_payments
+from studio.admin import board, online_payments
 from studio.views import accounts, booking, calendar, imports, onboarding, receivables, totals
 from studio.views.free_slots import free_slots_view
 from studio.views.two_factor import two_factor_urls
@@ -117,6 +117,34 @@ class StudioAdminSite(UnfoldAdminSite):
                 "calendar/sessions/<int:session_id>/move/",
                 self.admin_view(calendar.calendar_move),
                 name="calendar_move",
+            ),
+            path(
+                "projects/board/", self.admin_view(board.project_board), page, name="project_board"
+            ),
+            path(
+                "projects/board/<int:project_id>/move/",
+                self.admin_view(board.board_move),
+                name="project_board_move",
+            ),
+            path(
+                "projects/board/stages/",
+                self.admin_view(board.board_stage_save),
+                name="project_board_stage_add",
+            ),
+            path(
+                "projects/board/stages/<int:stage_id>/",
+                self.admin_view(board.board_stage_save),
+                name="project_board_stage_save",
+            ),
+            path(
+                "projects/board/stages/<int:stage_id>/delete/",
+                self.admin_view(board.board_stage_delete),
+                name="project_board_stage_delete",
+            ),
+            path(
+                "projects/board/stages/order/",
+                self.admin_view(board.board_stages_order),
+                name="project_board_stages_order",
             ),
             *two_factor_urls(self),
             *super().get_urls(),

@@ -74,7 +74,8 @@ class AudioVersion(models.Model):
     )
     lufs = models.FloatField(_("loudness (LUFS)"), null=True, blank=True, editable=False)
     peak_dbfs = models.FloatField(_("peak (dBFS)"), null=True, blank=True, editable=False)
-    # Min/max pairs per channel, normalised to -1..1: what wavesurfer draws.
+    # One list per channel (1 or 2) of ~1000 values in [0, 1] (max |sample| per bucket): what
+    # the player draws, so the browser never decodes the file.
     peaks = models.JSONField(null=True, blank=True, editable=False)
     preview = models.FileField(upload_to=preview_path, max_length=300, blank=True, editable=False)
     is_master = models.BooleanField(_("the master"), default=False, editable=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from studio.resources.clients import ClientResource
 from studio.resources.equipment import EquipmentResource, MaintenanceResource
+from studio.resources.projects import ProjectResource, TrackResource
 from studio.resources.rooms import RoomResource
 from studio.resources.sessions import SessionResource
 from studio.resources.staff import EngineerResource
@@ -18,6 +19,8 @@ RESOURCES = {
         EquipmentResource,
         MaintenanceResource,
         SessionResource,
+        ProjectResource,
+        TrackResource,
     )
 }
 

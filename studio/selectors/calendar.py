@@ -83,8 +83,9 @@ def calendar_events(
         "room_id",
         "room__name",
         "room__colour",
+        "project__title",
     ):
-        pk, s_start, s_end, status, alert, name, artist, room_id_, room, colour = row
+        pk, s_start, s_end, status, alert, name, artist, room_id_, room, colour, project = row
         editable = status in EDITABLE
         classes = [f"is-{status.replace('_', '-')}"]
         if alert:
@@ -93,7 +94,8 @@ def calendar_events(
             {
                 "id": pk,
                 "resourceIds": [room_id_],
-                "title": Client.label(name, artist),
+                # The project, when there is one, travels in the title ("Ana Lima · Debut EP").
+                "title": Client.label(name, artist) + (f" · {project}" if project else ""),
                 "start": _wall_clock(s_start),
                 "end": _wall_clock(s_end),
                 "backgroundColor": colour,
@@ -106,6 +108,7 @@ def calendar_events(
                     "status": status,
                     "statusLabel": labels[status],
                     "engineers": ", ".join(engineers[pk]),
+                    "project": project or "",
                     "editable": editable,
                 },
             }

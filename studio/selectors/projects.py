@@ -129,7 +129,11 @@ def board(*, client_id: int | None = None, search: str = "") -> list[Column]:
 
 def active_by_stage() -> list[tuple[ProjectStage, int]]:
     """The dashboard card: how many projects each stage holds, delivered ones left out."""
-    stages = ProjectStage.objects.filter(is_delivered=False).annotate(n=Count("projects"))
+    stages = (
+        ProjectStage.objects.filter(is_delivered=False)
+        .annotate(n=Count("projects"))
+        .order_by("position", "id")
+    )
     return [(stage, stage.n) for stage in stages]
 
 

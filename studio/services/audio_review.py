@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from studio.models import AudioVersion, Client, Project, ReviewComment, Track
+from studio.models import AudioVersion, Client, OutgoingEmail, Project, ReviewComment, Track
 from studio.selectors.audio_access import client_owns
 from studio.selectors.projects import masters_release
 from studio.selectors.settings import studio_settings_get
@@ -373,9 +373,11 @@ def _masters_ready_send(project: Project) -> None:
 
 
 def masters_ready_notify(*, project: Project) -> None:
-    """Called when a payment settles a project's last invoice: tell the client the masters can
-    be downloaded (once per project, when there is a master to download)."""
+    """Called when a project's last invoice is settled: tell the client the masters can be
+    downloaded, once per project, when there is a master to download."""
     if not AudioVersion.objects.filter(track__project=project, is_master=True).exists():
+        return
+    if OutgoingEmail.objects.filter(kind="masters_ready", about=f"project:{project.pk}").exists():
         return
     if masters_release(project).allowed:
         _masters_ready_send(project)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from studio.models import Client, Invoice, InvoiceLine, Payment, Project, Session
@@ -115,9 +115,7 @@ def invoice_draft_update(
     and its lines (lines billed from a session keep their session)."""
     permission_check(by, "studio.change_invoice")
     if "project" in fields or "client" in fields:
-        _project_check(
-            fields.get("project", invoice.project), fields.get("client", invoice.client)
-        )
+        _project_check(fields.get("project", invoice.project), fields.get("client", invoice.client))
     return document_draft_update(invoice, by=by, lines=lines, refusal=NOT_DRAFT, **fields)
 
 
@@ -355,7 +353,9 @@ def invoice_void(*, invoice: Invoice, reason: str, by=None) -> Invoice:
 
 def invoice_settle_locked(*, invoice: Invoice) -> Invoice:
     """Derive paid, credited, balance and status from the payments and credit notes, for a
-    caller that already holds the invoice's row lock (`invoice_lock`)."""
+    caller that already holds the invoice's row lock (`invoice_lock`). An invoice this settles
+    may release the masters of the projects it bills."""
+    was_paid = invoice.status == Invoice.Status.PAID
     paid = invoice.payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     credited = invoice.credit_notes.aggregate(s=Sum("total"))["s"] or Decimal(0)
     invoice.amount_paid = paid
@@ -378,7 +378,23 @@ def invoice_settle_locked(*, invoice: Invoice) -> Invoice:
             "overdue_since",
         ]
     )
+    if not was_paid and invoice.status == Invoice.Status.PAID:
+        _projects_paid(invoice)
     return invoice
+
+
+def _projects_paid(invoice: Invoice) -> None:
+    """The invoice is settled (by a payment or a credit note): the projects it bills may now
+    release their masters. Inside the settling transaction, so the "masters ready" e-mail goes
+    only if it commits. Masters staff released already were announced then, and are left out."""
+    from studio.services.audio_review import masters_ready_notify
+
+    projects = Project.objects.filter(
+        Q(pk=invoice.project_id) | Q(sessions__invoice_lines__invoice=invoice),
+        masters_released_at__isnull=True,
+    ).distinct()
+    for project in projects:
+        masters_ready_notify(project=project)
 
 
 @transaction.atomic

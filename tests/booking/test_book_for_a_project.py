@@ -29,7 +29,7 @@ def _slot(next_week, **extra):
 def test_the_booking_page_offers_the_clients_open_projects_only(
     projects, portal_client_x, next_week
 ):
-    mine, theirs = projects
+    mine, _ = projects
     day = next_week.date().isoformat()
     html = portal_client_x.browser.get(f"/book/?date={day}&project={mine.pk}").content.decode()
     assert "Night Drive EP" in html and "Someone Else" not in html

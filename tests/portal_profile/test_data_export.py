@@ -59,7 +59,7 @@ def test_the_task_builds_the_zip_with_the_clients_data_and_documents(
     with schema_context(studio_a.schema_name):
         export.refresh_from_db()
         assert export.status == DataExport.Status.DONE
-        assert export.done_steps == export.total_steps == 9 + 4 + 1
+        assert export.done_steps == export.total_steps == 10 + 4 + 1
         assert AuditEntry.objects.filter(action="dataexport.requested").count() == 1
     page = portal_client_x.browser.get(f"/profile/data/{export.pk}/").content.decode()
     assert "Download the ZIP" in page
@@ -68,8 +68,8 @@ def test_the_task_builds_the_zip_with_the_clients_data_and_documents(
     assert status == {
         "status": "done",
         "label": "Ready",
-        "done_steps": 14,
-        "total_steps": 14,
+        "done_steps": 15,
+        "total_steps": 15,
         "percent": 100,
     }
     response = portal_client_x.browser.get(f"/profile/data/{export.pk}/download/")
@@ -90,6 +90,7 @@ def test_the_task_builds_the_zip_with_the_clients_data_and_documents(
         "credit_notes.json",
         "contracts.json",
         "portal_account.json",
+        "projects.json",
         "README.txt",
         f"documents/{invoice.number}.pdf",
         f"documents/{quote.number}.pdf",

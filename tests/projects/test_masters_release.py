@@ -71,3 +71,41 @@ def test_staff_release_them_without_payment_once_and_audited(project):
     assert (
         AuditEntry.objects.filter(model="project", action="project.masters_released").count() == 1
     )
+
+
+def _with_master(project):
+    from studio.models import AudioVersion
+    from studio.services.audio_review import version_create, version_master_set
+
+    track = svc.track_create(project=project, title="Opener")
+    version = version_create(
+        track=track, file_name="m.wav", stored_name="m.wav", size_bytes=1, audio_format="wav"
+    )
+    AudioVersion.objects.filter(pk=version.pk).update(status="ready")
+    version_master_set(version=version)
+
+
+def test_masters_ready_goes_once_whether_a_payment_or_a_credit_note_settles(project):
+    from studio.models import OutgoingEmail
+    from studio.services.credit_notes import credit_note_create
+    from studio.services.payments import payment_refund
+
+    _with_master(project)
+    project.client.email = "artist@example.com"
+    project.client.save()
+    invoice = _issued(project)
+    ready = OutgoingEmail.objects.filter(kind="masters_ready")
+    credit_note_create(
+        invoice=invoice,
+        reason="Discount agreed",
+        lines=[{"description": "Discount", "unit_price": str(invoice.balance)}],
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == "paid" and masters_release(project).allowed
+    assert ready.count() == 1
+    # Paid again after a refund reopened it: no second e-mail.
+    other = _issued(project)
+    payment = payment_record(invoice=other, amount=str(other.balance), method="bank_transfer")
+    payment_refund(payment=payment, amount=str(payment.amount))
+    payment_record(invoice=other, amount=str(other.total), method="bank_transfer")
+    assert ready.count() == 1
