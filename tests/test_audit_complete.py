@@ -23,12 +23,16 @@ from django_tenants.utils import schema_context
 
 from siteconf.tenancy.models import Domain, Plan, PlatformAuditEntry, Studio
 from studio.models import (
+    AudioDeletion,
+    AudioVersion,
     AuditEntry,
     ContractTemplate,
     EmailTemplate,
+    ProjectStage,
     StudioSettings,
 )
-from studio.services import contracts, invoices, quotes
+from studio.services import audio_review, audio_uploads, contracts, invoices, projects, quotes
+from studio.services.retention import version_files_delete
 from studio.services.sessions import session_create
 from studio.services.staff import staff_create
 from tests.conftest import STUDIO_A, sign_in_verified
@@ -40,6 +44,10 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def _template():
     return ContractTemplate.objects.create(name="Basic", title="Deal", body="Hi {{ client_name }}")
+
+
+def _project():
+    return projects.project_create(client=ClientFactory(), title="Night Drive", kind="ep")
 
 
 # model label: (make the object, field changed on its page, new value)
@@ -79,6 +87,17 @@ STUDIO_PAGES: dict[str, tuple[Callable, str, str]] = {
         ),
         "notes",
         "Bring the Rhodes",
+    ),
+    "studio.ProjectStage": (
+        lambda: ProjectStage.objects.order_by("position").first(),
+        "name",
+        "Tracking",
+    ),
+    "studio.Project": (_project, "title", "Night Drive (deluxe)"),
+    "studio.Track": (
+        lambda: projects.track_create(project=_project(), title="Intro"),
+        "title",
+        "Outro",
     ),
     "auth.User": (lambda: staff_create(username="desk@studio-a.example"), "first_name", "Dana"),
     "auth.Group": (lambda: Group.objects.get(name="Front desk"), "name", "Reception"),
@@ -121,6 +140,18 @@ BY_SERVICES = {
     "with the session's 'session.deposit_attempted'",
     "studio.StripeCustomer": "card_setup_start / card_from_setup: a client's card on file, "
     "charged only through the audited card payment services",
+    # The project and audio rows below: test_the_project_and_audio_services_leave_entries.
+    "studio.ProjectExpense": "expense_add: 'projectexpense.created' (added, never edited)",
+    "studio.Credit": "credit_add / credit_delete: 'credit.created', 'credit.deleted'",
+    "studio.Split": "splits_set: the track's 'track.splits_changed', before and after",
+    "studio.AudioVersion": "version_create, version_share, version_master_set, "
+    "version_files_delete: 'audioversion.<what happened>'",
+    "studio.AudioUpload": "upload_start / upload_discard: 'audioupload.started', "
+    "'audioupload.discarded'",
+    "studio.ReviewComment": "comment_add / comment_resolve: the version's "
+    "'audioversion.commented', 'audioversion.comment_resolved'",
+    "studio.AudioDeletion": "version_files_delete: the log row is written with the version's "
+    "'audioversion.file_deleted'",
 }
 NOT_BUSINESS_RECORDS = {
     "studio.AuditEntry": "the trail itself: append-only, read-only in the admin",
@@ -241,3 +272,59 @@ def test_plan_prices_are_decimals_in_the_trail(db):
     record_update(obj=pro, monthly_price=Decimal("119.00"))
     entry = PlatformAuditEntry.objects.get(action="plan.changed", object_id=str(pro.pk))
     assert entry.changes["monthly_price"][1] == "119.00"
+
+
+def test_the_project_and_audio_services_leave_entries(in_studio_a, settings, tmp_path):
+    """The rows of a project no admin page edits: each service that writes them leaves its
+    entry, by whoever did it, on the record the entry is about."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.AUDIO_SPOOL_DIR = str(tmp_path / "spool")
+    owner = User.objects.get(email=STUDIO_A.owner_email)
+    project = _project()
+    track = projects.track_create(project=project, title="Intro")
+    AuditEntry.objects.all().delete()
+
+    def entry(action: str, obj) -> AuditEntry:
+        return AuditEntry.objects.get(
+            action=action, model=obj._meta.model_name, object_id=str(obj.pk), user=owner
+        )
+
+    expense = projects.expense_add(project=project, description="Tape", amount=40, by=owner)
+    assert entry("projectexpense.created", expense)
+    credit = projects.credit_add(track=track, person="Ada", role="producer", by=owner)
+    assert entry("credit.created", credit)
+    projects.credit_delete(credit=credit, by=owner)
+    assert entry("credit.deleted", credit).changes["track"] == [str(track), None]
+    shares = [{"person": "Ada", "percent": "70"}, {"person": "Grace", "percent": "30"}]
+    projects.splits_set(track=track, right="master", shares=shares, by=owner)
+    assert "master" in entry("track.splits_changed", track).changes
+
+    upload = audio_uploads.upload_start(track=track, filename="mix.wav", size=1000, by=owner)
+    assert entry("audioupload.started", upload)
+    audio_uploads.upload_discard(upload=upload, by=owner)
+    assert entry("audioupload.discarded", upload)
+
+    version = audio_review.version_create(
+        track=track,
+        file_name="mix.wav",
+        stored_name="audio/mix.wav",
+        size_bytes=1000,
+        audio_format="wav",
+        by=owner,
+    )
+    assert entry("audioversion.uploaded", version)
+    AudioVersion.objects.filter(pk=version.pk).update(
+        status=AudioVersion.Status.READY, duration_seconds=60.0
+    )
+    version.refresh_from_db()
+    comment = audio_review.comment_add(version=version, body="Louder", at_seconds=42, by=owner)
+    assert "0:42" in entry("audioversion.commented", version).changes["comment"][1]
+    audio_review.comment_resolve(comment=comment, by=owner)
+    assert entry("audioversion.comment_resolved", version)
+    audio_review.version_share(version=version, by=owner)
+    assert entry("audioversion.shared", version)
+    audio_review.version_master_set(version=version, by=owner)
+    assert entry("audioversion.master_set", version)
+    version_files_delete(version=version, reason=AudioDeletion.Reason.STAFF, by=owner)
+    assert entry("audioversion.file_deleted", version)
+    assert AudioDeletion.objects.get(version=version).deleted_by == owner

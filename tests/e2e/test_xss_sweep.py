@@ -29,8 +29,10 @@ from portal.models import PortalAccount
 from siteconf.tenancy.demo import DEMO_CLIENT_PASSWORD, demo_client_login
 from siteconf.tenancy.models import Studio
 from studio.demo import demo_fill
-from studio.models import CardPayment, StripeCustomer
+from studio.models import AudioDeletion, CardPayment, StripeCustomer, Track
+from studio.services import audio_review, audio_uploads, projects
 from studio.services.imports import import_job_create, import_job_start
+from studio.services.retention import version_files_delete
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import OWNER
 
@@ -59,6 +61,9 @@ MACHINE_VALUES = {
     "importjob": {"resource", "sha256"},
     "outgoingemail": {"attachment_kind", "about"},
     "client": {"country"},
+    "project": {"currency"},
+    # The checked type (the content type served is looked up by it) and the file's digest.
+    "audioversion": {"audio_format", "sha256"},
     # Stripe's ids, read back to call Stripe.
     "cardpayment": {"intent_id", "payment_method_id"},
     "stripecustomer": {"customer_id", "setup_intent_id", "payment_method_id"},
@@ -130,6 +135,32 @@ def _card_payment_rows() -> None:
     )
 
 
+def _project_rows() -> dict[str, str]:
+    """What the demo's projects leave empty: an expense, an upload under way and a deleted
+    version's log row, on the portal client's project (its pages show them). Returns the
+    portal client's project and track pages."""
+    account = PortalAccount.objects.select_related("client").get()
+    track = (
+        Track.objects.filter(project__client=account.client, versions__isnull=False)
+        .select_related("project")
+        .first()
+    )
+    projects.expense_add(project=track.project, description="Tape", amount=40)
+    audio_uploads.upload_start(track=track, filename="stems.wav", size=1000)
+    gone = audio_review.version_create(
+        track=track,
+        file_name="old mix.wav",
+        stored_name=f"audio/p{track.project_id}/t{track.pk}/gone.wav",
+        size_bytes=1000,
+        audio_format="wav",
+    )
+    version_files_delete(version=gone, reason=AudioDeletion.Reason.STAFF)
+    return {
+        "portal project": f"/projects/{track.project_id}/",
+        "portal track": f"/tracks/{track.pk}/",
+    }
+
+
 def hostile_page(home, *, slug: str, url: str) -> None:
     """A marketing page whose every text is the hostile string, its button going to `url`."""
     cta = {
@@ -159,6 +190,7 @@ def hostile_studio(e2e_studio, django_db_blocker):
                 )
             )
             _card_payment_rows()
+            portal_pages = _project_rows()
             studio_models = list(apps.get_app_config("studio").get_models())
             empty = {m._meta.model_name for m in studio_models if not m.objects.exists()}
             with transaction.atomic(), connection.cursor() as cursor:
@@ -176,6 +208,7 @@ def hostile_studio(e2e_studio, django_db_blocker):
         "empty": empty,
         "import job": f"/admin/import/jobs/{job.pk}/",
         "slug": e2e_studio.slug,
+        **portal_pages,
     }
 
 
@@ -277,12 +310,24 @@ def test_hostile_data_never_runs_anywhere(sweep_page, live_url, hostile_studio):
         "/admin/studio/invoice/<id>/change/",
         "/admin/studio/studiosettings/",
         "/admin/import/jobs/<uuid>/",
+        "/admin/projects/board/",
+        "/admin/studio/project/<id>/change/",
+        "/admin/studio/track/<id>/change/",
+        "/admin/studio/projectstage/<id>/change/",
     ):
         assert expected in every, f"the crawl never reached {expected}"
 
     assert HOSTILE in visit(page, f"{live_url}/admin/studio/client/")
     assert HOSTILE in visit(page, f"{live_url}/admin/studio/invoice/")
     assert HOSTILE in visit(page, f"{live_url}/admin/studio/auditentry/")
+    # The board's cards, and a track's credits and review thread (drawn with the player).
+    assert HOSTILE in visit(page, f"{live_url}/admin/projects/board/")
+    track_page = page.locator("a[href*='/admin/studio/track/'][href*='/change/']")
+    visit(page, f"{live_url}/admin/studio/track/")
+    visit(page, live_url + urlsplit(track_page.first.get_attribute("href")).path)
+    page.locator("#player").first.wait_for()
+    assert HOSTILE in page.locator("#credits").inner_text()
+    assert page.problems == [], page.problems
 
     # The calendar draws events after the page loads, from the JSON feed.
     visit(page, f"{live_url}/admin/calendar/")
@@ -313,6 +358,11 @@ def test_hostile_data_never_runs_anywhere(sweep_page, live_url, hostile_studio):
     booking = page.locator("a.booking-row").first.get_attribute("href")
     assert HOSTILE in visit(page, live_url + booking)
     visit(page, f"{live_url}/book/")
+    # Their projects, the one in review and its track with the player and the comments.
+    assert HOSTILE in visit(page, f"{live_url}/projects/")
+    assert HOSTILE in visit(page, live_url + hostile_studio["portal project"])
+    assert HOSTILE in visit(page, live_url + hostile_studio["portal track"])
+    assert page.problems == [], page.problems
 
     port = urlsplit(live_url).port
     marketing = visit(page, f"http://localhost:{port}/hostile/")

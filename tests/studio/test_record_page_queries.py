@@ -1,5 +1,6 @@
-"""The change pages the benchmark measures (a session, an invoice, the studio's settings) cost
-the same number of queries however much the studio, the client or the invoice has behind it."""
+"""The change pages the benchmark measures (a session, an invoice, the studio's settings, a
+project, a track with its player) cost the same number of queries however much the studio,
+the client, the invoice or the track has behind it."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from django_tenants.utils import schema_context
 
 from studio.models import Session
 from studio.selectors.settings import studio_settings_get
+from studio.services import audio_review, projects
 from studio.services.invoices import invoice_create, invoice_issue
 from studio.services.payments import payment_record
 from studio.services.sessions import session_create
+from tests.projects.track_fixtures import version_ready
 from tests.studio.factories import ClientFactory, EngineerFactory, EquipmentFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,4 +104,60 @@ def test_the_settings_page_costs_the_same_with_a_busier_studio(studio_a, owner_b
             band = ClientFactory()
             history(band, count=4, first_day=-60)
             issued(band)
+    assert queries(owner_browser, url) == before
+
+
+def reviewed(track, *, versions: int, comments: int) -> None:
+    """`versions` more processed mixes of `track`, each with `comments` comments and a reply."""
+    for _ in range(versions):
+        version = version_ready(track)
+        for i in range(comments):
+            comment = audio_review.comment_add(version=version, body=f"Note {i}", at_seconds=i)
+            audio_review.comment_add(version=version, body="Done", at_seconds=0, parent=comment)
+
+
+def test_a_track_page_costs_the_same_with_more_versions_and_comments(studio_a, owner_browser):
+    with schema_context(studio_a.schema_name):
+        project = projects.project_create(client=ClientFactory(), title="Night Drive")
+        track = projects.track_create(project=project, title="Intro")
+        projects.credit_add(track=track, person="Ada", role="producer")
+        reviewed(track, versions=2, comments=2)
+    url = f"/admin/studio/track/{track.pk}/change/"
+    before = queries(owner_browser, url)
+
+    with schema_context(studio_a.schema_name):
+        reviewed(track, versions=6, comments=8)
+        for person in ("Grace", "Linus", "Barbara"):
+            projects.credit_add(track=track, person=person, role="musician")
+        projects.splits_set(
+            track=track,
+            right="master",
+            shares=[{"person": "Ada", "percent": "50"}, {"person": "Grace", "percent": "50"}],
+        )
+    assert queries(owner_browser, url) == before
+
+
+def test_a_project_page_costs_the_same_with_more_sessions_and_other_projects(
+    studio_a, owner_browser
+):
+    with schema_context(studio_a.schema_name):
+        band = ClientFactory(name="Long Story")
+        project = projects.project_create(client=band, title="Night Drive", budget=Decimal(2000))
+        projects.track_create(project=project, title="Intro")
+        projects.expense_add(project=project, description="Tape", amount=Decimal(40))
+        history(band, count=2, first_day=-30)
+        for session in Session.objects.filter(client=band):
+            projects.session_project_set(session=session, project=project)
+    url = f"/admin/studio/project/{project.pk}/change/"
+    before = queries(owner_browser, url)
+
+    with schema_context(studio_a.schema_name):
+        history(band, count=8, first_day=-300)
+        for session in Session.objects.filter(client=band, project__isnull=True):
+            projects.session_project_set(session=session, project=project)
+        for i in range(3):
+            projects.expense_add(project=project, description=f"Strings {i}", amount=Decimal(10))
+        for i in range(5):
+            projects.project_create(client=ClientFactory(), title=f"Other {i}")
+        issued(band)
     assert queries(owner_browser, url) == before

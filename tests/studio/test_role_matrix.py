@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,16 +33,21 @@ import studio
 from siteconf.tenancy.models import PlatformAuditEntry
 from studio.admin.site import studio_admin_site
 from studio.models import (
+    AudioVersion,
     AuditEntry,
     ContractTemplate,
     EmailTemplate,
     OutgoingEmail,
+    ProjectStage,
     Session,
     StudioSettings,
 )
+from studio.models.audio import AudioDeletion
 from studio.resources import RESOURCES
 from studio.roles import OWNER_ROLE, ROLE_PERMISSIONS, role_permissions
 from studio.services import (
+    audio_review,
+    audio_uploads,
     contracts,
     credit_notes,
     equipment,
@@ -49,8 +55,10 @@ from studio.services import (
     imports,
     invoices,
     payments,
+    projects,
     quotes,
     records,
+    retention,
     rooms,
     session_lifecycle,
     sessions,
@@ -68,7 +76,9 @@ from studio.services.payments import payment_record
 from studio.services.quotes import quote_create, quote_send
 from studio.services.session_lifecycle import session_check_in
 from studio.services.sessions import session_create
-from tests.conftest import STUDIO_A, STUDIO_B
+from tests.audio.conftest import wav_bytes
+from tests.conftest import STUDIO_A, STUDIO_B, forget_media_root
+from tests.projects.track_fixtures import fake_peaks
 from tests.studio.conftest import paris, staff_user
 from tests.studio.factories import ClientFactory, EngineerFactory, EquipmentFactory, RoomFactory
 from tests.studio.money.conftest import lines
@@ -114,10 +124,13 @@ MODEL_OBJECTS = {
     "studio.invoice": "draft_invoice",
     "studio.outgoingemail": "email",
     "studio.payment": "payment",
+    "studio.project": "project",
+    "studio.projectstage": "stage",
     "studio.quote": "quote",
     "studio.room": "room",
     "studio.session": "session",
     "studio.studiosettings": "settings",
+    "studio.track": "track",
 }
 
 # Pages no role is given, whatever its permissions: the admin offers the record another way
@@ -182,6 +195,15 @@ ACTIONS = {
     "studio_client_anonymise": (all_of("studio.delete_client"), "client"),
     "studio_session_no_show_row": (all_of("studio.change_session"), "session"),
     "studio_session_take_deposit": (all_of("studio.add_payment"), "session"),
+    "studio_session_project_from_session": (
+        all_of("studio.add_project", "studio.change_session"),
+        "session",
+    ),
+    # Letting masters go before payment is a money decision as well as a project one.
+    "studio_project_release_masters": (
+        all_of("studio.change_project", "studio.view_money"),
+        "project",
+    ),
     "auth_user_send_reset_link": (all_of("auth.change_user"), "colleague"),
     # Offered to whoever changes accounts; the service then lets owners only.
     "auth_user_reset_two_factor": (all_of("auth.change_user"), "colleague"),
@@ -193,6 +215,7 @@ ACTIONS = {
     "studio_equipment_export": (viewing("studio.equipment"), None),
     "studio_room_export": (viewing("studio.room"), None),
     "studio_session_export": (viewing("studio.session"), None),
+    "studio_project_export": (viewing("studio.project"), None),
 }
 
 # Changelist actions other than Django's delete_selected (which takes the delete permission).
@@ -263,6 +286,71 @@ CUSTOM = {
     "two_factor_confirm": Custom(EVERYONE, allowed_status=0),
     "two_factor_backup_codes": Custom(EVERYONE, allowed_status=0),
     "two_factor_remove": Custom(EVERYONE, allowed_status=0),
+    # The board asks to see projects (or stages) at its door and leaves what a role may change
+    # to the services (a front desk's drag is refused by project_stage_set, nothing moved):
+    # those refusals are in the service matrix below.
+    "project_board": Custom(all_of("studio.view_project")),
+    # An empty JSON body: an allowed role is told to name a stage (400), after the door.
+    "project_board_move": Custom(
+        all_of("studio.view_project"), "POST", ("project",), allowed_status=400, probe={}
+    ),
+    # No name: the stage service refuses it, and the board says so (back to the board).
+    "project_board_stage_add": Custom(
+        all_of("studio.view_projectstage"), "POST", allowed_status=302, probe={}
+    ),
+    "project_board_stage_save": Custom(
+        all_of("studio.view_projectstage"), "POST", ("stage",), allowed_status=302, probe={}
+    ),
+    "project_board_stage_delete": Custom(
+        all_of("studio.view_projectstage"),
+        "POST",
+        ("spare_stage",),
+        allowed_status=302,
+        writes=True,
+    ),
+    # No stages listed: told so (400), after the door.
+    "project_board_stages_order": Custom(
+        all_of("studio.view_projectstage"), "POST", allowed_status=400, probe={}
+    ),
+}
+
+
+def also(need: tuple, *perms: str) -> tuple:
+    """`need`, each alternative taking `perms` as well."""
+    return tuple((*alternative, *perms) for alternative in need)
+
+
+# The addresses an admin adds beside its standard pages and detail actions, described as the
+# site's own pages are. A track's page asks to see the track at its door; each write then goes
+# through its service, which refuses a role without the permission it takes (a back-office
+# message and the page again, nothing written): the service matrix holds those refusals.
+TRACKED = viewing("studio.track")
+ADMIN_ROUTES = {
+    # An empty form: the page shows what to fill in.
+    "studio_track_credit_add": Custom(TRACKED, "POST", ("track",), allowed_status=302, probe={}),
+    "studio_track_credit_delete": Custom(
+        TRACKED, "POST", ("track", "credit"), allowed_status=302, writes=True
+    ),
+    # No rows: the master right's shares are cleared (by those who may change splits).
+    "studio_track_splits": Custom(
+        TRACKED, "POST", ("track", "master"), allowed_status=302, writes=True
+    ),
+    # The probe names no version: an allowed role gets a 404 after the door.
+    "studio_track_comment": Custom(TRACKED, "POST", ("track",), allowed_status=404, probe={}),
+    "studio_track_comment_resolve": Custom(
+        TRACKED, "POST", ("track", "comment"), allowed_status=302, writes=True
+    ),
+    "studio_track_version_share": Custom(
+        TRACKED, "POST", ("track", "version"), allowed_status=302, writes=True
+    ),
+    "studio_track_version_master": Custom(
+        TRACKED, "POST", ("track", "version"), allowed_status=302, writes=True
+    ),
+    # Splits are royalties: a front desk sees the credits, not who earns what.
+    "studio_track_split_sheet": Custom(also(TRACKED, "studio.view_split"), args=("track", "pdf")),
+    "studio_track_project_split_sheet": Custom(
+        all_of("studio.view_project", "studio.view_split"), args=("project", "csv")
+    ),
 }
 
 
@@ -340,6 +428,9 @@ def pages() -> list[Page]:
             need, target = ACTIONS[url_name]
             found.append(Page(url_name, "GET", need, target, url_name))
             found.append(Page(f"{url_name}:POST", "POST", need, target, url_name))
+        elif url_name in ADMIN_ROUTES:
+            custom = ADMIN_ROUTES[url_name]
+            found.append(Page(url_name, custom.method, custom.need, None, url_name, custom))
     for url_name in site_url_names():
         custom = CUSTOM.get(url_name)
         if custom is not None:
@@ -355,7 +446,7 @@ def test_every_admin_url_has_an_expected_permission():
         for name, model in admin_url_names().items()
         if name.removeprefix(model.replace(".", "_") + "_") not in standard
     ]
-    assert [name for name in unknown if name not in ACTIONS] == []
+    assert [name for name in unknown if name not in ACTIONS | ADMIN_ROUTES] == []
     assert set(MODEL_OBJECTS) >= {_label(m) for m in studio_admin_site._registry}
 
 
@@ -452,39 +543,91 @@ def world_build() -> dict:
         resource_key="clients", filename="clients.csv", data=b"Name,E-mail\nAda,ada@x.example\n"
     )
     return {
-        "client": band,
-        "room": room,
-        "engineer": EngineerFactory(),
-        "equipment": EquipmentFactory(),
-        # A Wednesday, in opening hours, long after any date these tests run on.
-        "session": session_create(
-            client=band, room=room, start=paris(2030, 3, 6, 10), end=paris(2030, 3, 6, 13)
-        ),
-        "requested_session": requested,
-        "checked_in_session": checked_in,
-        "draft_invoice": invoice_create(client=band, lines=lines((1, 99, 0, 20))),
-        "issued_invoice": issued,
-        "payment": payment,
-        "note": note,
-        "quote": quote_create(client=band, title="EP", lines=lines((2, 400, 0, 20))),
-        "sent_quote": sent_quote,
-        "contract": contract_create(client=band, template=template, project="EP"),
-        "template": template,
-        "email_template": EmailTemplate.objects.get(kind="invoice"),
-        "email": OutgoingEmail.objects.get(),
-        "audit": AuditEntry.objects.order_by("pk").first(),
-        "attempt": AccessAttempt.objects.create(
-            username="someone@studio-a.example", ip_address="203.0.113.9", failures_since_start=1
-        ),
-        "settings": StudioSettings.objects.get(),
-        "group": Group.objects.get(name="Engineer"),
-        "colleague": colleague,
-        "job": job,
+        **world_of_projects(band),
+        **{
+            "client": band,
+            "room": room,
+            "engineer": EngineerFactory(),
+            "equipment": EquipmentFactory(),
+            # A Wednesday, in opening hours, long after any date these tests run on.
+            "session": session_create(
+                client=band, room=room, start=paris(2030, 3, 6, 10), end=paris(2030, 3, 6, 13)
+            ),
+            "requested_session": requested,
+            "checked_in_session": checked_in,
+            "draft_invoice": invoice_create(client=band, lines=lines((1, 99, 0, 20))),
+            "issued_invoice": issued,
+            "payment": payment,
+            "note": note,
+            "quote": quote_create(client=band, title="EP", lines=lines((2, 400, 0, 20))),
+            "sent_quote": sent_quote,
+            "contract": contract_create(client=band, template=template, project="EP"),
+            "template": template,
+            "email_template": EmailTemplate.objects.get(kind="invoice"),
+            "email": OutgoingEmail.objects.get(),
+            "audit": AuditEntry.objects.order_by("pk").first(),
+            "attempt": AccessAttempt.objects.create(
+                username="someone@studio-a.example",
+                ip_address="203.0.113.9",
+                failures_since_start=1,
+            ),
+            "settings": StudioSettings.objects.get(),
+            "group": Group.objects.get(name="Engineer"),
+            "colleague": colleague,
+            "job": job,
+        },
+    }
+
+
+def world_of_projects(band) -> dict:
+    """A project with a track, its credits and splits, an expense, and a processed mix with a
+    comment (the processing's results filled in: no audio is decoded here)."""
+    project = projects.project_create(client=band, title="Matrix EP", kind="ep")
+    track = projects.track_create(project=project, title="Night Drive", number=1)
+    credit = projects.credit_add(track=track, person="Ada Lovelace", role="producer")
+    projects.splits_set(
+        track=track, right="master", shares=[{"person": "Ada Lovelace", "percent": "100"}]
+    )
+    projects.expense_add(project=project, description="Tape", amount=Decimal(40))
+    version = audio_review.version_create(
+        track=track,
+        file_name="mix.wav",
+        stored_name=f"audio/p{project.pk}/t{track.pk}/mix.wav",
+        size_bytes=1000,
+        audio_format="wav",
+    )
+    AudioVersion.objects.filter(pk=version.pk).update(
+        status=AudioVersion.Status.READY,
+        progress=100,
+        duration_seconds=180.0,
+        sample_rate=48000,
+        bit_depth=24,
+        channels=2,
+        lufs=-14.0,
+        peaks=fake_peaks(),
+    )
+    version.refresh_from_db()
+    comment = audio_review.comment_add(version=version, body="Louder vocals", at_seconds=42)
+    stages = list(ProjectStage.objects.order_by("position", "id"))
+    return {
+        "project": project,
+        "stage": project.stage,
+        # A column with no card, the one a stage deletion can take.
+        "spare_stage": next(stage for stage in stages if stage != project.stage),
+        "other_stage": stages[-1],
+        "track": track,
+        "credit": credit,
+        "version": version,
+        "comment": comment,
     }
 
 
 @pytest.fixture
-def world(studio_a, studio_b):
+def world(studio_a, studio_b, settings, tmp_path):
+    # Uploads spool and store under the test's own directory.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.AUDIO_SPOOL_DIR = str(tmp_path / "spool")
+    forget_media_root()
     with schema_context(studio_a.schema_name):
         objects = world_build()
         users = {OWNER_ROLE: User.objects.get(email=STUDIO_A.owner_email)}
@@ -509,7 +652,7 @@ def path_of(page: Page, objects: dict) -> str:
     if custom is None:
         args = [objects[page.target].pk] if page.target else []
         return reverse(f"admin:{page.url_name}", args=args)
-    args = [objects[a].pk if a in ("job", "session") else a for a in custom.args]
+    args = [objects[a].pk if isinstance(a, str) and a in objects else a for a in custom.args]
     return reverse(f"admin:{page.url_name}", args=args) + custom.query
 
 
@@ -640,6 +783,15 @@ def outcome(call, objects: dict, by):
 
 
 LATER = paris(2030, 3, 13, 10), paris(2030, 3, 13, 12)
+WAV = wav_bytes(1.0)
+HALF = len(WAV) // 2
+
+
+def upload_opened(objects: dict):
+    """An upload of the world's track, opened by the studio itself."""
+    return audio_uploads.upload_start(track=objects["track"], filename="stems.wav", size=len(WAV))
+
+
 ROW = [{"description": "Mix", "unit_price": "100"}]
 
 # Each writing service: what it takes, and a call on the world that works for a role holding it.
@@ -904,6 +1056,141 @@ SERVICES = {
         list(import_permissions("rooms")),
         lambda o, by: imports.import_file(
             resource_key="rooms", data=b"Name,Hourly rate\nBooth,30\n", filename="r.csv", by=by
+        ),
+    ),
+    # --- projects, tracks and their audio ---
+    "stage_save": (
+        ["studio.add_projectstage"],
+        lambda o, by: projects.stage_save(name="Vocals", colour="sky", by=by),
+    ),
+    "stage_save:rename": (
+        ["studio.change_projectstage"],
+        lambda o, by: projects.stage_save(stage=o["stage"], name="Tracking", by=by),
+    ),
+    "stages_reorder": (
+        ["studio.change_projectstage"],
+        lambda o, by: projects.stages_reorder(
+            stage_ids=list(ProjectStage.objects.order_by("-position").values_list("pk", flat=True)),
+            by=by,
+        ),
+    ),
+    "stage_delete": (
+        ["studio.delete_projectstage"],
+        lambda o, by: projects.stage_delete(stage=o["spare_stage"], by=by),
+    ),
+    "project_create": (
+        ["studio.add_project"],
+        lambda o, by: projects.project_create(client=o["client"], title="LP", by=by),
+    ),
+    "project_update": (
+        ["studio.change_project"],
+        lambda o, by: projects.project_update(project=o["project"], notes="Analogue", by=by),
+    ),
+    "project_stage_set": (
+        ["studio.change_project"],
+        lambda o, by: projects.project_stage_set(
+            project=o["project"], stage=o["other_stage"], by=by
+        ),
+    ),
+    "session_project_set": (
+        ["studio.change_session"],
+        lambda o, by: projects.session_project_set(
+            session=o["session"], project=o["project"], by=by
+        ),
+    ),
+    "expense_add": (
+        ["studio.add_projectexpense"],
+        lambda o, by: projects.expense_add(
+            project=o["project"], description="Strings", amount=Decimal(120), by=by
+        ),
+    ),
+    "track_create": (
+        ["studio.add_track"],
+        lambda o, by: projects.track_create(project=o["project"], title="Outro", by=by),
+    ),
+    "track_update": (
+        ["studio.change_track"],
+        lambda o, by: projects.track_update(track=o["track"], bpm=96, by=by),
+    ),
+    "credit_add": (
+        ["studio.add_credit"],
+        lambda o, by: projects.credit_add(
+            track=o["track"], person="Grace Hopper", role="musician", instrument="Bass", by=by
+        ),
+    ),
+    "credit_delete": (
+        ["studio.delete_credit"],
+        lambda o, by: projects.credit_delete(credit=o["credit"], by=by),
+    ),
+    "splits_set": (
+        ["studio.change_split"],
+        lambda o, by: projects.splits_set(
+            track=o["track"],
+            right="publishing",
+            shares=[{"person": "Ada", "percent": "60"}, {"person": "Grace", "percent": "40"}],
+            by=by,
+        ),
+    ),
+    "version_create": (
+        ["studio.add_audioversion"],
+        lambda o, by: audio_review.version_create(
+            track=o["track"],
+            file_name="mix2.wav",
+            stored_name="audio/mix2.wav",
+            size_bytes=1000,
+            audio_format="wav",
+            by=by,
+        ),
+    ),
+    "version_share": (
+        ["studio.change_audioversion"],
+        lambda o, by: audio_review.version_share(version=o["version"], by=by),
+    ),
+    "version_master_set": (
+        ["studio.change_audioversion"],
+        lambda o, by: audio_review.version_master_set(version=o["version"], by=by),
+    ),
+    "comment_add": (
+        ["studio.add_reviewcomment"],
+        lambda o, by: audio_review.comment_add(
+            version=o["version"], body="Bass up", at_seconds=90, by=by
+        ),
+    ),
+    "comment_resolve": (
+        ["studio.change_reviewcomment"],
+        lambda o, by: audio_review.comment_resolve(comment=o["comment"], by=by),
+    ),
+    "masters_release_manual": (
+        ["studio.change_project"],
+        lambda o, by: audio_review.masters_release_manual(project=o["project"], by=by),
+    ),
+    "upload_start": (
+        ["studio.add_audioversion"],
+        lambda o, by: audio_uploads.upload_start(
+            track=o["track"], filename="stems.wav", size=len(WAV), by=by
+        ),
+    ),
+    # The first chunk of an upload the studio opened (the rest never comes).
+    "upload_chunk": (
+        ["studio.add_audioversion"],
+        lambda o, by: audio_uploads.upload_chunk(
+            upload=upload_opened(o), offset=0, stream=io.BytesIO(WAV[:HALF]), length=HALF, by=by
+        ),
+    ),
+    "upload_discard": (
+        ["studio.add_audioversion"],
+        lambda o, by: audio_uploads.upload_discard(upload=upload_opened(o), by=by),
+    ),
+    "retention_extend": (
+        ["studio.change_project"],
+        lambda o, by: retention.retention_extend(
+            project=o["project"], until=date(2040, 1, 1), by=by
+        ),
+    ),
+    "version_files_delete": (
+        ["studio.delete_audioversion"],
+        lambda o, by: retention.version_files_delete(
+            version=o["version"], reason=AudioDeletion.Reason.STAFF, by=by
         ),
     ),
 }
