@@ -10,6 +10,7 @@ web server in front either, since that would undo this separation (docs/platform
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -18,14 +19,24 @@ from django.http import Http404
 from django.urls import URLPattern, re_path
 from django.views.static import serve
 
+# The folders of uploads meant to be shown to anyone who has the address: room photos and the
+# studio's logo, Wagtail's images and documents. Everything else (project audio, data exports,
+# the upload spool) is private and served only by views that check who is asking, through
+# signed addresses; their storage paths can be guessed.
+PUBLIC_FOLDERS = frozenset({"rooms", "branding", "original_images", "images", "documents"})
+
+
+def public_path(path: str) -> bool:
+    """Whether `path`, as serve() will resolve it, lies in a public folder."""
+    normal = posixpath.normpath("/" + path.replace("\\", "/")).lstrip("/")
+    return normal.split("/", 1)[0] in PUBLIC_FOLDERS and ".." not in normal.split("/")
+
 
 def own_media(request, schema: str, path: str):
     tenant = getattr(request, "tenant", None)
     if not settings.DEBUG or tenant is None or schema != tenant.schema_name:
         raise Http404("No such file.")
-    # Audio is served only through its signed addresses (studio.views.audio), which check who
-    # is asking; its storage paths can be guessed.
-    if path.startswith("audio/"):
+    if not public_path(path):
         raise Http404("No such file.")
     # serve() refuses any path that would leave the folder (../, absolute paths).
     return serve(request, path, document_root=Path(settings.MEDIA_ROOT) / schema)
