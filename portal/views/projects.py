@@ -164,6 +164,11 @@ def track_detail(request, pk: int):
     return render(request, "portal/track.html", context)
 
 
+def _number(value) -> int:
+    """An id from a form, or 0 (which matches nothing) when it is not a number."""
+    return int(value) if isinstance(value, str) and value.isdigit() else 0
+
+
 def _track_page(version: AudioVersion, comment: ReviewComment | None = None) -> str:
     url = reverse("portal:track", args=[version.track_id]) + f"?version={version.pk}"
     if comment is None:
@@ -178,7 +183,7 @@ def comment_create(request, pk: int):
     """A comment at a time (or over a range) of the version playing, or a reply."""
     track = _track(request, pk)
     version = (
-        track.versions.filter(pk=request.POST.get("version") or 0)
+        track.versions.filter(pk=_number(request.POST.get("version")), status="ready")
         .select_related("track__project")
         .first()
     )
@@ -186,7 +191,7 @@ def comment_create(request, pk: int):
         raise Http404
     parent = None
     if request.POST.get("parent"):
-        parent = version.comments.filter(pk=request.POST["parent"]).first()
+        parent = version.comments.filter(pk=_number(request.POST["parent"])).first()
         if parent is None:
             raise Http404
     try:

@@ -153,8 +153,8 @@ def project_board(request, admin_site):
 
 @require_POST
 def board_move(request, project_id: int):
-    """Move a card: JSON {"stage": id, "position": n} from the board's script, or the card's
-    "Move to" form (position empty: the bottom of the column)."""
+    """Move a card: JSON {"stage": id, "after": card id} (or "position": 0 for the top) from
+    the board's script, or the card's "Move to" form (no position: the bottom of the column)."""
     _require(request, "studio.view_project")
     if _wants_json(request):
         try:
@@ -169,14 +169,19 @@ def board_move(request, project_id: int):
     stage = ProjectStage.objects.filter(pk=_number(payload.get("stage"))).first()
     position = payload.get("position")
     position = None if position in (None, "") else _number(position)
-    if stage is None or (payload.get("position") not in (None, "") and position is None):
+    after, after_gone = None, False
+    if payload.get("after") not in (None, ""):
+        after = Project.objects.filter(pk=_number(payload.get("after"))).first()
+        after_gone = after is None  # the card it was dropped under is not on the board
+    bad_position = payload.get("position") not in (None, "") and position is None
+    if stage is None or bad_position or after_gone:
         if _wants_json(request):
             return JsonResponse({"error": BAD_MOVE}, status=400)
         messages.error(request, BAD_MOVE)
         return redirect(_back(request))
     try:
         project = project_stage_set(
-            project=project, stage=stage, position=position, by=request.user
+            project=project, stage=stage, position=position, after=after, by=request.user
         )
     except StudioError as exc:
         if _wants_json(request):

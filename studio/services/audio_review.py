@@ -163,7 +163,7 @@ def comment_add(
     """A comment at a point of the version (or over a range), or a reply to one (which takes
     its parent's time). Staff need `add_reviewcomment`; a client comments on their own."""
     if client is None:
-        permission_check(by, "studio.add_reviewcomment")
+        permission_check(by, "studio.add_reviewcomment", "studio.listen_audio")
     _client_check(version, client)
     version = AudioVersion.objects.select_related("track__project__client").get(pk=version.pk)
     body = (body or "").strip()
@@ -173,6 +173,8 @@ def comment_add(
         raise StudioError(f"A comment is at most {COMMENT_MAX} characters.", field="body")
     if version.status == AudioVersion.Status.DELETED:
         raise StudioError(f"The file of {version} has been deleted: it can no longer be reviewed.")
+    if version.status != AudioVersion.Status.READY:
+        raise StudioError(f"{version} is still being processed: comment once it can be played.")
     if parent is not None:
         if parent.version_id != version.pk:
             raise StudioError("That reply belongs to another version.", field="parent")
@@ -331,6 +333,9 @@ def version_approve(*, version: AudioVersion, client: Client) -> AudioVersion:
 def version_master_set(*, version: AudioVersion, by=None) -> AudioVersion:
     """Mark this version as the track's master (the one master per track moves to it)."""
     permission_check(by, "studio.change_audioversion")
+    # The track's lock first: two clicks on two versions of one track queue here instead of
+    # meeting at the one-master constraint.
+    Track.objects.select_for_update().filter(pk=version.track_id).first()
     version = (
         AudioVersion.objects.select_for_update().select_related("track__project").get(pk=version.pk)
     )
@@ -348,9 +353,7 @@ def version_master_set(*, version: AudioVersion, by=None) -> AudioVersion:
         by=by,
         changes={"master": [str(previous) if previous else None, str(version)]},
     )
-    project = version.track.project
-    if masters_release(project).allowed:
-        _masters_ready_send(project)
+    masters_ready_notify(project=version.track.project)
     return version
 
 
@@ -385,8 +388,9 @@ def masters_ready_notify(*, project: Project) -> None:
 
 @transaction.atomic
 def masters_release_manual(*, project: Project, by=None) -> Project:
-    """Staff let the client download the masters without waiting for payment."""
-    permission_check(by, "studio.change_project")
+    """Staff let the client download the masters without waiting for payment: a money decision,
+    so it takes seeing the money as well as changing the project."""
+    permission_check(by, "studio.change_project", "studio.view_money")
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.masters_released_at is None:
         project.masters_released_at = timezone.now()

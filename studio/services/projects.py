@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from studio.models import (
     Client,
@@ -185,8 +185,11 @@ def project_create(
     return project
 
 
-def _column_end(stage: ProjectStage) -> int:
-    last = Project.objects.filter(stage=stage).aggregate(last=Max("board_position"))["last"]
+def _column_end(stage: ProjectStage, *, without: Project | None = None) -> int:
+    column = Project.objects.filter(stage=stage)
+    if without is not None:
+        column = column.exclude(pk=without.pk)
+    last = column.aggregate(last=Max("board_position"))["last"]
     return 0 if last is None else last + 1
 
 
@@ -210,38 +213,72 @@ def project_update(*, project: Project, by=None, **fields) -> Project:
 
 @transaction.atomic
 def project_stage_set(
-    *, project: Project, stage: ProjectStage, position: int | None = None, by=None
+    *,
+    project: Project,
+    stage: ProjectStage,
+    position: int | None = None,
+    after: Project | None = None,
+    by=None,
 ) -> Project:
-    """Move a project to `stage`, at `position` in its column (0 = top; None = bottom). The
-    one way a card moves on the board; a stage that means "delivered" dates the delivery."""
+    """Move a project to `stage`: just below the card `after` (the board's script sends the
+    card it was dropped under, right whatever the board filtered or left unshown), at the top
+    when `position` is 0, or at the bottom when neither is given. The one way a card moves on
+    the board; a stage that means "delivered" dates the delivery.
+
+    The two columns' stages are locked (in id order), so moves into a column queue; making room
+    is one UPDATE however long the column."""
     permission_check(by, "studio.change_project")
     project = Project.objects.select_for_update().get(pk=project.pk)
-    stage = ProjectStage.objects.get(pk=stage.pk)
     old_stage = project.stage
-    column = list(
-        Project.objects.select_for_update()
-        .filter(stage=stage)
-        .exclude(pk=project.pk)
-        .order_by("board_position", "id")
-        .values_list("pk", flat=True)
-    )
-    if position is None or position > len(column):
-        position = len(column)
-    if position < 0:
+    locked = ProjectStage.objects.select_for_update().filter(pk__in={old_stage.pk, stage.pk})
+    stages = {s.pk: s for s in locked.order_by("pk")}
+    if stage.pk not in stages:
+        raise StudioError("That stage is no longer on the board: reload it and try again.")
+    stage = stages[stage.pk]
+    if position is not None and position < 0:
         raise StudioError("A card's position on the board cannot be negative.")
-    column.insert(position, project.pk)
-    for index, pk in enumerate(column):
-        Project.objects.filter(pk=pk).exclude(board_position=index).update(board_position=index)
-    project.refresh_from_db()
-    changes = {}
+    if after is not None:
+        after = Project.objects.filter(pk=after.pk, stage=stage).exclude(pk=project.pk).first()
+        if after is None:
+            raise StudioError("The board changed meanwhile: reload it and try again.")
+    old_place = project.board_position
+    # Out of its old place, then room made at the new one.
+    Project.objects.filter(stage=old_stage, board_position__gt=old_place).update(
+        board_position=F("board_position") - 1
+    )
+    if after is not None:
+        after.refresh_from_db(fields=["board_position"])
+        place = after.board_position + 1
+    elif position == 0:
+        place = 0
+    elif position is not None:
+        others = Project.objects.filter(stage=stage).exclude(pk=project.pk)
+        anchor = others.order_by("board_position", "id").values_list("board_position", flat=True)
+        place = next(iter(anchor[position : position + 1]), None)
+        place = _column_end(stage, without=project) if place is None else place
+    else:
+        place = _column_end(stage, without=project)
+    Project.objects.filter(stage=stage, board_position__gte=place).exclude(pk=project.pk).update(
+        board_position=F("board_position") + 1
+    )
+    project.board_position = place
+    changes: dict = {}
     if old_stage.pk != stage.pk:
         project.stage = stage
         changes["stage"] = [old_stage.name, stage.name]
         if stage.is_delivered and project.delivered_on is None:
             project.delivered_on = studio_today()
             changes["delivered_on"] = [None, project.delivered_on.isoformat()]
-        project.save(update_fields=["stage", "delivered_on"])
+    project.save(update_fields=["stage", "delivered_on", "board_position"])
+    if changes:
         audit_record(action="project.stage_moved", obj=project, by=by, changes=changes)
+    elif place != old_place:
+        audit_record(
+            action="project.reordered",
+            obj=project,
+            by=by,
+            changes={"position": [old_place, place]},
+        )
     return project
 
 

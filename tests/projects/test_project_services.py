@@ -114,3 +114,33 @@ def test_a_session_links_only_to_its_clients_project(project):
     made = svc.project_create(client=None, title="From the session", from_session=session)
     session.refresh_from_db()
     assert session.project == made and made.client == session.client
+
+
+def test_a_card_dropped_under_another_lands_right_below_it_whatever_the_board_showed(project):
+    mixing = ProjectStage.objects.get(name="Mixing")
+    cards = [
+        svc.project_create(client=project.client, title=f"P{n}", stage=mixing) for n in range(5)
+    ]
+    # The board showed only P1 and P3 (a filter): the card dropped under P1 goes right after it.
+    svc.project_stage_set(project=project, stage=mixing, after=cards[1])
+    column = Project.objects.filter(stage=mixing).order_by("board_position")
+    assert [p.title for p in column] == ["P0", "P1", "Night Drive", "P2", "P3", "P4"]
+    assert sorted(column.values_list("board_position", flat=True)) == list(range(6))
+    svc.project_stage_set(project=cards[4], stage=mixing, position=0)
+    assert Project.objects.filter(stage=mixing).order_by("board_position").first() == cards[4]
+    assert AuditEntry.objects.filter(model="project", action="project.reordered").count() == 1
+
+
+def test_making_room_in_a_column_costs_the_same_however_long_it_is(project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mixing, mastering = (ProjectStage.objects.get(name=n) for n in ("Mixing", "Mastering"))
+    counts = []
+    for stage, size in ((mixing, 3), (mastering, 40)):
+        for n in range(size):
+            svc.project_create(client=project.client, title=f"{stage} {n}", stage=stage)
+        with CaptureQueriesContext(connection) as queries:
+            svc.project_stage_set(project=project, stage=stage, position=0)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

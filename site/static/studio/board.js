@@ -71,7 +71,12 @@
           const title = item.querySelector(".board-card-title").textContent;
           const stage = event.to.dataset.stage;
           recount();
-          post(moveUrl(item.dataset.project), { stage: Number(stage), position: event.newIndex })
+          // The card it now sits under (none: the top): what the board shows may be filtered
+          // or cut short, so an index among the shown cards would not say where it goes.
+          let previous = item.previousElementSibling;
+          while (previous && !previous.dataset.project) previous = previous.previousElementSibling;
+          const place = previous ? { after: Number(previous.dataset.project) } : { position: 0 };
+          post(moveUrl(item.dataset.project), Object.assign({ stage: Number(stage) }, place))
             .then(() => {
               const select = item.querySelector(".board-move select");
               if (select) select.value = stage;
