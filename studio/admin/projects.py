@@ -268,6 +268,7 @@ class ProjectAdmin(TransferMixin, MoneyVisibilityMixin, AuditedModelAdmin):
                     ("sessions", budget.sessions),
                     ("expenses", budget.expenses),
                     ("remaining", budget.remaining),
+                    ("over", -budget.remaining if budget.state == "over" else None),
                 )
                 if value is not None
             }

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from siteconf.tasks import task_enqueue
 from studio.audio.sniff import EMPTY, HEAD_BYTES, AudioCheckError, audio_check, head_check
 from studio.models import AudioUpload, AudioVersion, Track
-from studio.services.audio_review import version_create, version_number_next
+from studio.services.audio_review import version_create
 from studio.services.audit import audit_record
 from studio.services.errors import StudioError
 from studio.services.permissions import permission_check
@@ -242,19 +242,23 @@ def _upload_complete(upload: AudioUpload, *, by) -> AudioUpload:
 
 
 def _version_store(upload: AudioUpload, checked, *, by) -> None:
-    """Copy the spool into the studio's storage (hashing it on the way) and record the
-    version; the stored copy is removed again if anything after it fails."""
+    """Copy the spool into the studio's storage (hashing it on the way), then record the
+    version; the stored copy is removed again if anything after it fails.
+
+    The copy (minutes for a long file on an object store) runs before the track is locked, so
+    other uploads and edits of the track do not wait for it; the stored name carries the
+    upload's id rather than the version number, which is only known under the lock."""
     storage = AudioVersion._meta.get_field("file").storage
+    track = Track.objects.get(pk=upload.track_id)
+    name = storage.generate_filename(
+        f"audio/p{track.project_id}/t{track.pk}/{upload.pk.hex[:12]}-{upload.filename}"
+    )
     stored = None
     try:
+        with spool_path(upload).open("rb") as handle:
+            content = _HashingFile(handle, upload.filename)
+            stored = storage.save(name, content, max_length=300)
         with transaction.atomic():
-            track = Track.objects.select_for_update().get(pk=upload.track_id)
-            # The file is named after the number it will get; the lock on the track keeps it.
-            draft = AudioVersion(track=track, number=version_number_next(track))
-            name = AudioVersion._meta.get_field("file").generate_filename(draft, upload.filename)
-            with spool_path(upload).open("rb") as handle:
-                content = _HashingFile(handle, upload.filename)
-                stored = storage.save(name, content, max_length=300)
             version = version_create(
                 track=track,
                 file_name=upload.filename,

@@ -52,7 +52,7 @@ def test_a_wav_sent_in_chunks_becomes_version_1_and_is_processed(
     assert (version.number, version.kind, version.label) == (1, "mix", "Vocal up")
     assert version.audio_format == "wav" and version.size_bytes == len(data)
     assert version.sha256 == hashlib.sha256(data).hexdigest()
-    assert version.file.name.endswith("v1-mix.wav")
+    assert version.file.name.endswith(f"{upload.pk.hex[:12]}-mix.wav")  # named before numbering
     with version.file.open("rb") as stored:
         assert stored.read() == data
     assert version.status == AudioVersion.Status.READY and version.progress == 100

@@ -463,3 +463,13 @@ def test_stages_are_saved_through_the_stage_service(cast):
     assert answer.status_code == 200 and "There is already a stage called" in answer.text
     with cast.a():
         assert ProjectStage.objects.count() == 5
+
+
+def test_an_overspent_budget_says_by_how_much_as_a_positive_amount(cast):
+    night = cast.projects["night"]
+    with cast.a():
+        expense_add(project=night, description="Hire", amount=Decimal("1200"))
+    page = cast.browsers["owner"].get(change_url(night)).text
+    normalised = page.replace("\u202f", " ").replace("\xa0", " ")
+    assert "over by -" not in normalised
+    assert "over by €200" in normalised or "over by 200" in normalised

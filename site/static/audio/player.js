@@ -98,17 +98,18 @@ async function start() {
   let selection = null; // {start, end} dragged on the waveform, for a range comment
   let typedTime = false; // the person typed a time: the playhead no longer overwrites it
 
+  // A track with one version has no A/B controls, hence no matchNode: the level is still set.
   function applyLevel() {
     let gain = 1;
+    let note = "";
     if (compareWith && current.lufs != null && compareWith.lufs != null) {
       const target = Math.min(current.lufs, compareWith.lufs);
       gain = levelGain(current.lufs, target);
-      matchNode.textContent = `level-matched: ${decibels(gain)}`;
+      note = `level-matched: ${decibels(gain)}`;
     } else if (compareWith) {
-      matchNode.textContent = "no loudness measured: not level-matched";
-    } else {
-      matchNode.textContent = "";
+      note = "no loudness measured: not level-matched";
     }
+    if (matchNode) matchNode.textContent = note;
     ws.setVolume(gain);
   }
 
@@ -335,6 +336,7 @@ if (root && dataNode) {
   start().catch((error) => {
     // The plain <audio> is still there and still plays.
     root.classList.remove("sp-enhanced");
+    for (const node of root.querySelectorAll("[data-player-js]")) node.hidden = true;
     const audio = root.querySelector("[data-player-audio]");
     if (audio) audio.controls = true;
     console.error("The waveform player could not start:", error);

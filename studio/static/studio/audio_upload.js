@@ -167,6 +167,17 @@
         view.fail(error.message);
       }
     }
+    // The player above was drawn before these versions existed: offer the page again.
+    if (ready) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = window.location.pathname + window.location.search;
+      link.className = "text-primary-600 underline";
+      link.setAttribute("data-audio-upload-reload", "");
+      link.textContent = ready === 1 ? "Reload the page to play it" : "Reload the page to play them";
+      item.appendChild(link);
+      list.appendChild(item);
+    }
     root.dispatchEvent(new CustomEvent("audio-uploaded", { bubbles: true, detail: { ready: ready } }));
   }
 
