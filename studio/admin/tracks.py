@@ -17,8 +17,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -128,7 +126,7 @@ class TrackAdmin(AuditedModelAdmin):
         if context["can"]["versions"]:
             context["versions"] = list(AudioVersion.objects.filter(track=track).order_by("-number"))
         if context["can"]["upload"]:
-            context["uploader_template"] = _uploader_template()
+            context["uploader_template"] = UPLOADER
         if listen:
             player = player_config(track, user=user, selected=_int(request.GET.get("version")))
             context["player"] = player
@@ -404,15 +402,6 @@ def _sheet_response(sheet, fmt: str, name: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     raise Http404("Split sheets come as .pdf or .csv.")
-
-
-def _uploader_template() -> str:
-    """The uploader's include, once it is installed (it comes with the upload views)."""
-    try:
-        get_template(UPLOADER)
-    except TemplateDoesNotExist:
-        return ""
-    return UPLOADER
 
 
 def _typed_key(track: Track) -> str:

@@ -202,6 +202,24 @@ def upload_discard(*, upload: AudioUpload, by=None) -> None:
             )
 
 
+def uploads_abandoned_drop(*, before) -> int:
+    """The daily round's clean-up: uploads nobody finished (no chunk since `before`) lose their
+    spool file and their row, audited as the studio's own doing."""
+    dropped = 0
+    stale = AudioUpload.objects.filter(version__isnull=True, updated_at__lt=before)
+    for upload in stale.select_related("track"):
+        spool_path(upload).unlink(missing_ok=True)
+        with transaction.atomic():
+            if AudioUpload.objects.filter(pk=upload.pk, version__isnull=True).delete()[0]:
+                audit_record(
+                    action="audioupload.abandoned",
+                    obj=upload,
+                    changes={"received_bytes": [upload.received_bytes, None]},
+                )
+                dropped += 1
+    return dropped
+
+
 class _HashingFile(File):
     """The spool file, hashed (sha256) as the storage reads it: one pass for both."""
 

@@ -17,12 +17,15 @@ from django.utils import timezone
 
 from studio.models import ImportJob, Invoice, ReminderSent
 from studio.selectors.settings import studio_settings_get, studio_today
+from studio.services.audio_uploads import uploads_abandoned_drop
 from studio.services.audit import audit_record
 from studio.services.quotes import quotes_expire
 from studio.services.readonly import studio_is_read_only
 from studio.services.retention import retention_run
 
 IMPORT_FILES_KEPT = timedelta(days=7)
+# An upload with no chunk for this long is taken as abandoned (its spool file can be gigabytes).
+UPLOADS_KEPT = timedelta(days=2)
 
 
 def invoices_overdue_process(*, today: date) -> dict[str, int]:
@@ -117,4 +120,5 @@ def studio_daily(*, today: date | None = None) -> dict[str, int]:
     report["quotes_expired"] = quotes_expire(today=today)
     report["import_files_dropped"] = import_files_drop(before=timezone.now() - IMPORT_FILES_KEPT)
     report.update(retention_run(today=today))
+    report["uploads_abandoned"] = uploads_abandoned_drop(before=timezone.now() - UPLOADS_KEPT)
     return report

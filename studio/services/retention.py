@@ -195,7 +195,7 @@ def retention_run(*, today: date | None = None) -> dict[str, int]:
                     version=version, reason=AudioDeletion.Reason.RETENTION
                 )
                 deleted += 1
-            except OSError:
+            except Exception:  # a disk or an object store refusing: the next round tries again
                 logger.exception("Could not delete the audio of version %s", version.pk)
                 failed = True
         if not failed:

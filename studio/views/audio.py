@@ -26,7 +26,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import (
     require_GET,
@@ -98,12 +98,9 @@ def _download_refusal(request, decision) -> HttpResponse:
     """403 with the reason (and, when invoices are due, where to pay them)."""
     due = decision.release.due if decision.release else ()
     links = []
-    try:
-        if due:
-            links.append(("Pay the invoice", reverse("portal:invoice", args=[due[0].pk])))
-        links.append(("Your invoices", reverse("portal:invoices")))
-    except NoReverseMatch:
-        pass
+    if due:
+        links.append(("Pay the invoice", reverse("portal:invoice", args=[due[0].pk])))
+    links.append(("Your invoices", reverse("portal:invoices")))
     return refusal_page(
         request,
         status=403,

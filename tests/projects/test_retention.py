@@ -103,3 +103,26 @@ def test_no_rule_keeps_everything(delivered):
     rules.save()
     assert delete_on(project) is None
     assert retention_run(today=studio_today() + timedelta(days=999))["retention_files_deleted"] == 0
+
+
+def test_the_daily_round_drops_uploads_nobody_finished(delivered):
+    from django.utils import timezone
+
+    from studio.models import AudioUpload
+    from studio.services.audio_uploads import spool_path
+    from studio.services.reminders import studio_daily
+
+    _, version = delivered
+    stale = AudioUpload.objects.create(
+        track=version.track, kind="mix", filename="stems.wav", size_bytes=10, received_bytes=4
+    )
+    fresh = AudioUpload.objects.create(
+        track=version.track, kind="mix", filename="mix.wav", size_bytes=10, received_bytes=4
+    )
+    AudioUpload.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    spool = spool_path(stale)
+    spool.parent.mkdir(parents=True, exist_ok=True)
+    spool.write_bytes(b"RIFF")
+    report = studio_daily()
+    assert report["uploads_abandoned"] == 1 and not spool.exists()
+    assert list(AudioUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
