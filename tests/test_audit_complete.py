@@ -284,25 +284,27 @@ def test_the_project_and_audio_services_leave_entries(in_studio_a, settings, tmp
     track = projects.track_create(project=project, title="Intro")
     AuditEntry.objects.all().delete()
 
-    def entry(action: str, obj) -> AuditEntry:
+    def entry(action: str, obj, pk=None) -> AuditEntry:
         return AuditEntry.objects.get(
-            action=action, model=obj._meta.model_name, object_id=str(obj.pk), user=owner
+            action=action, model=obj._meta.model_name, object_id=str(pk or obj.pk), user=owner
         )
 
     expense = projects.expense_add(project=project, description="Tape", amount=40, by=owner)
     assert entry("projectexpense.created", expense)
     credit = projects.credit_add(track=track, person="Ada", role="producer", by=owner)
     assert entry("credit.created", credit)
+    credit_pk = credit.pk
     projects.credit_delete(credit=credit, by=owner)
-    assert entry("credit.deleted", credit).changes["track"] == [str(track), None]
+    assert entry("credit.deleted", credit, credit_pk).changes["track"] == [str(track), None]
     shares = [{"person": "Ada", "percent": "70"}, {"person": "Grace", "percent": "30"}]
     projects.splits_set(track=track, right="master", shares=shares, by=owner)
     assert "master" in entry("track.splits_changed", track).changes
 
     upload = audio_uploads.upload_start(track=track, filename="mix.wav", size=1000, by=owner)
     assert entry("audioupload.started", upload)
+    upload_pk = upload.pk
     audio_uploads.upload_discard(upload=upload, by=owner)
-    assert entry("audioupload.discarded", upload)
+    assert entry("audioupload.discarded", upload, upload_pk)
 
     version = audio_review.version_create(
         track=track,

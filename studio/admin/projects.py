@@ -65,7 +65,11 @@ class TrackRowForm(forms.ModelForm):
     typed values to the service."""
 
     isrc = forms.CharField(
-        label=_("ISRC"), max_length=20, required=False, widget=UnfoldAdminTextInputWidget
+        label=_("ISRC"),
+        max_length=20,
+        required=False,
+        # Declared here, so not named by LabelledTabularInline: its heading names it.
+        widget=UnfoldAdminTextInputWidget(attrs={"aria-label": _("ISRC")}),
     )
 
     def _post_clean(self):

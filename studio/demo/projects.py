@@ -47,6 +47,7 @@ def projects_fill(
         .order_by("pk")[:14]
     )
     titles = {kind: list(names) for kind, names in DATA["titles"].items()}
+    review_title = titles["single"].pop()  # kept for the portal client's single
     made = 0
     for index, client in enumerate(clients):
         kind = rng.choice(["single", "single", "ep", "ep", "album", "mix", "mastering"])
@@ -64,7 +65,10 @@ def projects_fill(
             # Some budgets are comfortable, one is nearly spent, one is over.
             budget=locale.price(float(spent) * rng.choice((1.5, 1.3, 1.05, 0.9)) + 200, step=50),
             start_date=start,
-            target_date=start + timedelta(days=rng.choice((30, 60, 90))),
+            # Most projects are due in the weeks ahead; one in five is running late.
+            target_date=max(
+                start + timedelta(days=14), today + timedelta(days=rng.choice((-12, 21, 35, 60)))
+            ),
             by=by,
         )
         for session in sessions:
@@ -74,14 +78,16 @@ def projects_fill(
         _tracks(rng, project, TRACK_COUNT[kind], by=by)
         made += 1
     if portal_client is not None:
-        _in_review(rng, portal_client, stages=stages, locale=locale, by=by)
+        _in_review(rng, portal_client, title=review_title, stages=stages, locale=locale, by=by)
         made += 1
     if progress:
         progress(f"{made} projects with their tracks, credits and splits")
     return made
 
 
-def _tracks(rng: random.Random, project: Project, count: int, *, by) -> list[Track]:
+def _tracks(
+    rng: random.Random, project: Project, count: int, *, by, status: str | None = None
+) -> list[Track]:
     names = rng.sample(DATA["tracks"], k=min(count, len(DATA["tracks"])))
     artist = project.client.artist_name or project.client.name
     tracks = []
@@ -92,8 +98,9 @@ def _tracks(rng: random.Random, project: Project, count: int, *, by) -> list[Tra
             number=number,
             bpm=Decimal(rng.randrange(72, 150)),
             key=rng.choice(["C major", "A minor", "G major", "E minor", "D major", "F major"]),
-            duration_seconds=rng.randrange(150, 290),
-            status=rng.choice(list(Track.Status.values)),
+            # A track with audio takes its length from its newest mix instead.
+            duration_seconds=None if status else rng.randrange(150, 290),
+            status=status or rng.choice(list(Track.Status.values)),
             recall_notes=rng.choice(DATA["recall"]),
             by=by,
         )
@@ -122,13 +129,16 @@ def _tracks(rng: random.Random, project: Project, count: int, *, by) -> list[Tra
     return tracks
 
 
-def _in_review(rng: random.Random, client: Client, *, stages, locale: Locale, by) -> Project:
-    """The portal client's single, in mixing: two mixes to compare, comments, an approval, a
-    master, and an invoice that holds the master back until it is paid."""
+def _in_review(
+    rng: random.Random, client: Client, *, title: str, stages, locale: Locale, by
+) -> Project:
+    """The portal client's single, in mixing: the first mix commented on at the second, a
+    second mix that answers the comments and was approved, its master, and an invoice that
+    holds the master back until it is paid."""
     mixing = next((s for s in stages if s.name == "Mixing"), stages[0])
     project = svc.project_create(
         client=client,
-        title=DATA["titles"]["single"][-1],
+        title=title,
         kind=Project.Kind.SINGLE,
         stage=mixing,
         budget=locale.price(1800, step=50),
@@ -136,7 +146,7 @@ def _in_review(rng: random.Random, client: Client, *, stages, locale: Locale, by
     )
     for session in client.sessions.filter(project__isnull=True).order_by("start")[:3]:
         svc.session_project_set(session=session, project=project, by=by)
-    (track,) = _tracks(rng, project, 1, by=by)
+    (track,) = _tracks(rng, project, 1, by=by, status=Track.Status.MIXING)
     versions = []
     for number, label in ((1, "First mix"), (2, "Vocal up 1.5 dB, more room on the snare")):
         versions.append(_version(track, seed=project.pk, mix=number, label=label, by=by))
@@ -149,8 +159,8 @@ def _in_review(rng: random.Random, client: Client, *, stages, locale: Locale, by
         parent=versions[0].comments.filter(at_seconds=42).first(),
         by=by,
     )
-    version_approve(version=versions[0], client=client)
-    master = _version(track, seed=project.pk, mix=2, label="Master", kind="master", by=by)
+    version_approve(version=versions[1], client=client)
+    master = _version(track, seed=project.pk, mix=2, label="Final master", kind="master", by=by)
     from studio.services.audio_review import version_master_set
 
     version_master_set(version=master, by=by)

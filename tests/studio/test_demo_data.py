@@ -90,7 +90,7 @@ def projects_fill_the_board_and_one_is_in_review():
     versions = AudioVersion.objects.filter(track__project=review).order_by("number")
     assert [v.status for v in versions] == ["ready"] * 3
     assert all(v.peaks and v.lufs is not None and v.preview for v in versions)
-    assert versions[0].approved_at is not None and versions[2].is_master
+    assert versions[1].approved_at is not None and versions[2].is_master
     assert versions[1].lufs > versions[0].lufs  # v2 is the hotter mix: A/B has work to do
     assert ReviewComment.objects.filter(version=versions[0], at_seconds=42).exists()
     release = masters_release(review)

@@ -542,41 +542,38 @@ def world_build() -> dict:
     job = import_job_create(
         resource_key="clients", filename="clients.csv", data=b"Name,E-mail\nAda,ada@x.example\n"
     )
-    return {
-        **world_of_projects(band),
-        **{
-            "client": band,
-            "room": room,
-            "engineer": EngineerFactory(),
-            "equipment": EquipmentFactory(),
-            # A Wednesday, in opening hours, long after any date these tests run on.
-            "session": session_create(
-                client=band, room=room, start=paris(2030, 3, 6, 10), end=paris(2030, 3, 6, 13)
-            ),
-            "requested_session": requested,
-            "checked_in_session": checked_in,
-            "draft_invoice": invoice_create(client=band, lines=lines((1, 99, 0, 20))),
-            "issued_invoice": issued,
-            "payment": payment,
-            "note": note,
-            "quote": quote_create(client=band, title="EP", lines=lines((2, 400, 0, 20))),
-            "sent_quote": sent_quote,
-            "contract": contract_create(client=band, template=template, project="EP"),
-            "template": template,
-            "email_template": EmailTemplate.objects.get(kind="invoice"),
-            "email": OutgoingEmail.objects.get(),
-            "audit": AuditEntry.objects.order_by("pk").first(),
-            "attempt": AccessAttempt.objects.create(
-                username="someone@studio-a.example",
-                ip_address="203.0.113.9",
-                failures_since_start=1,
-            ),
-            "settings": StudioSettings.objects.get(),
-            "group": Group.objects.get(name="Engineer"),
-            "colleague": colleague,
-            "job": job,
-        },
+    objects = {
+        "client": band,
+        "room": room,
+        "engineer": EngineerFactory(),
+        "equipment": EquipmentFactory(),
+        # A Wednesday, in opening hours, long after any date these tests run on.
+        "session": session_create(
+            client=band, room=room, start=paris(2030, 3, 6, 10), end=paris(2030, 3, 6, 13)
+        ),
+        "requested_session": requested,
+        "checked_in_session": checked_in,
+        "draft_invoice": invoice_create(client=band, lines=lines((1, 99, 0, 20))),
+        "issued_invoice": issued,
+        "payment": payment,
+        "note": note,
+        "quote": quote_create(client=band, title="EP", lines=lines((2, 400, 0, 20))),
+        "sent_quote": sent_quote,
+        "contract": contract_create(client=band, template=template, project="EP"),
+        "template": template,
+        "email_template": EmailTemplate.objects.get(kind="invoice"),
+        "email": OutgoingEmail.objects.get(),
+        "audit": AuditEntry.objects.order_by("pk").first(),
+        "attempt": AccessAttempt.objects.create(
+            username="someone@studio-a.example", ip_address="203.0.113.9", failures_since_start=1
+        ),
+        "settings": StudioSettings.objects.get(),
+        "group": Group.objects.get(name="Engineer"),
+        "colleague": colleague,
+        "job": job,
     }
+    # After the studio's one e-mail above is picked: a comment e-mails the client.
+    return {**objects, **world_of_projects(band)}
 
 
 def world_of_projects(band) -> dict:
@@ -1151,7 +1148,7 @@ SERVICES = {
         lambda o, by: audio_review.version_master_set(version=o["version"], by=by),
     ),
     "comment_add": (
-        ["studio.add_reviewcomment"],
+        ["studio.add_reviewcomment", "studio.listen_audio"],
         lambda o, by: audio_review.comment_add(
             version=o["version"], body="Bass up", at_seconds=90, by=by
         ),
@@ -1160,8 +1157,9 @@ SERVICES = {
         ["studio.change_reviewcomment"],
         lambda o, by: audio_review.comment_resolve(comment=o["comment"], by=by),
     ),
+    # Letting masters go before payment is a money decision too.
     "masters_release_manual": (
-        ["studio.change_project"],
+        ["studio.change_project", "studio.view_money"],
         lambda o, by: audio_review.masters_release_manual(project=o["project"], by=by),
     ),
     "upload_start": (

@@ -141,7 +141,7 @@ async function start() {
     }
     for (const node of root.querySelectorAll("[data-player-select]")) {
       const on = Number(node.dataset.playerSelect) === current.id;
-      node.setAttribute("aria-pressed", on ? "true" : "false");
+      node.setAttribute("aria-current", on ? "true" : "false");
       node.classList.toggle("sp-on", on);
     }
     for (const field of versionFields) field.value = current.id;
