@@ -8,6 +8,7 @@ refused booking leaves no client behind.
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.html import format_html
@@ -22,6 +23,8 @@ from unfold.widgets import (
 
 from studio.admin.base import ServiceForm
 from studio.models import Client, Engineer, Equipment, Project, Session
+from studio.money import money_format
+from studio.selectors.projects import project_budget
 from studio.services import records
 from studio.services import sessions as booking
 from studio.services.errors import StudioError
@@ -254,4 +257,23 @@ class SessionForm(ServiceForm):
             for session in sessions:
                 if session.project_id != (project.pk if project else None):
                     session_project_set(session=session, project=project, by=by)
+            if project is not None:
+                self._budget_warn(project)
         return sessions[0]
+
+    def _budget_warn(self, project: Project) -> None:
+        """Tell whoever sees the money when this booking brings the project to 90 % of its
+        budget or past it (the board and the project page say so too)."""
+        request = self.request
+        if request is None or not request.user.has_perm("studio.view_money"):
+            return
+        budget = project_budget(project)
+        if budget.state not in ("warning", "over"):
+            return
+        spent = money_format(budget.spent, project.currency)
+        limit = money_format(budget.budget, project.currency)
+        if budget.state == "over":
+            text = _("%(project)s is over its budget: %(spent)s spent of %(budget)s.")
+        else:
+            text = _("%(project)s has spent %(spent)s of its %(budget)s budget.")
+        messages.warning(request, text % {"project": project, "spent": spent, "budget": limit})

@@ -473,3 +473,26 @@ def test_an_overspent_budget_says_by_how_much_as_a_positive_amount(cast):
     normalised = page.replace("\u202f", " ").replace("\xa0", " ")
     assert "over by -" not in normalised
     assert "over by €200" in normalised or "over by 200" in normalised
+
+
+def test_a_booking_that_brings_the_project_near_its_budget_warns_who_sees_money(cast, session):
+    night = cast.projects["night"]
+    with cast.a():
+        expense_add(project=night, description="Session players", amount=Decimal("950"))
+    answer = cast.browsers["owner"].post(
+        f"/admin/studio/session/{session.pk}/change/",
+        session_form(session, project=night.pk),
+        follow=True,
+    )
+    text = answer.text.replace("\u202f", " ").replace("\xa0", " ")
+    warned = ("Night Drive is over its budget", "Night Drive has spent")
+    assert any(words in text for words in warned)
+    with cast.a():
+        Session.objects.filter(pk=session.pk).update(project=None)
+    engineer = cast.browsers["engineer"].post(
+        f"/admin/studio/session/{session.pk}/change/",
+        session_form(session, project=night.pk),
+        follow=True,
+    )
+    assert engineer.status_code == 200
+    assert not any(words in engineer.text for words in warned)
