@@ -446,6 +446,13 @@ def test_the_command_palette_finds_projects_for_those_who_may_see_them(cast):
     assert refused(outsider) or "Night Drive" not in outsider.text
 
 
+def test_the_command_palette_finds_tracks_too(cast):
+    with cast.a():
+        track_create(project=cast.projects["night"], title="Moonlit Intro")
+    found = cast.browsers["owner"].get("/admin/search/", {"s": "Moonlit"}).text
+    assert "Moonlit Intro" in found
+
+
 def test_the_settings_page_has_the_retention_fields(cast):
     with cast.a():
         from studio.selectors.settings import studio_settings_get
