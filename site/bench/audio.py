@@ -18,12 +18,8 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import os
 import secrets
-import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +32,7 @@ from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
+from siteconf.bench.availability import free_port, gunicorn_start
 from siteconf.bench.stats import p50
 from siteconf.bench.studios import bench_studio, owner_email
 from siteconf.tenancy.services.provisioning import studio_destroy
@@ -174,42 +171,6 @@ def _wav_header(data_bytes: int) -> bytes:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _gunicorn(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "siteconf.wsgi:application",
-            "--workers",
-            "1",
-            "--timeout",
-            "600",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not start listening within a minute")
-
-
 def _worker_pid(master: int) -> int:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -302,8 +263,8 @@ def bench_audio_upload(*, progress: Callable[[str], None]) -> dict:
             browser = HttpClient(HTTP_HOST=host)
             browser.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
             cookie = browser.cookies[settings.SESSION_COOKIE_NAME].value
-        port = _free_port()
-        server = _gunicorn(port)
+        port = free_port()
+        server = gunicorn_start(port, workers=1, timeout=600)
         worker = _worker_pid(server.pid)
         session = _Session(port, host, cookie)
         small = io.BytesIO()

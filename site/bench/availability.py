@@ -174,13 +174,14 @@ def _small_studio(index: int, rng: random.Random) -> tuple[str, str]:
     return host, cookie
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _gunicorn(port: int) -> subprocess.Popen:
+def gunicorn_start(port: int, *, workers: int = 2, timeout: int = 30) -> subprocess.Popen:
+    """A gunicorn serving the project on `port`, once it accepts connections."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -188,7 +189,9 @@ def _gunicorn(port: int) -> subprocess.Popen:
             "gunicorn",
             "siteconf.wsgi:application",
             "--workers",
-            "2",
+            str(workers),
+            "--timeout",
+            str(timeout),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -291,8 +294,8 @@ def bench_availability_rps(*, studios: int, progress: Callable[[str], None]) -> 
             connection.set_schema_to_public()
             if (i + 1) % 20 == 0:
                 progress(f"  provisioned {i + 1}/{studios} studios")
-        port = _free_port()
-        server = _gunicorn(port)
+        port = free_port()
+        server = gunicorn_start(port)
         for host, cookie in targets:  # warm both workers' caches for every studio
             for path in _paths(rng, WARM_UP):
                 status = _get(port, host, cookie, path)
