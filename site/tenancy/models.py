@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from siteconf.tenancy import host_cache
-from siteconf.tenancy.plans import Plan, SubscriptionStatus
+from siteconf.tenancy.billing import BillingNotice, CustomDomain, SubscriptionChange
+from siteconf.tenancy.plans import Plan, PlanPrice, SubscriptionStatus
 from siteconf.tenancy.stripe_events import StripeEvent
 
 
@@ -58,6 +59,19 @@ class Studio(TenantMixin):
         default=SubscriptionStatus.TRIALING,
     )
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
+    # The platform's own Stripe account bills the studio: its customer and subscription there.
+    stripe_customer_id = models.CharField(max_length=60, null=True, blank=True, unique=True)
+    stripe_subscription_id = models.CharField(max_length=60, null=True, blank=True, unique=True)
+    price = models.ForeignKey(
+        PlanPrice, on_delete=models.PROTECT, null=True, blank=True, related_name="studios"
+    )
+    card_label = models.CharField(_("card"), max_length=60, blank=True)
+    current_period_end = models.DateTimeField(_("paid until"), null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(_("cancels at the period's end"), default=False)
+    past_due_since = models.DateTimeField(_("overdue since"), null=True, blank=True)
+    read_only_since = models.DateTimeField(_("read-only since"), null=True, blank=True)
+    # Stripe's time of the newest subscription state applied: an older event is stale.
+    billing_synced_at = models.DateTimeField(null=True, blank=True)
     # The studio's own Stripe account (Connect), which its clients' card payments go to.
     stripe_account_id = models.CharField(max_length=60, null=True, blank=True, unique=True)
     stripe_charges_enabled = models.BooleanField(default=False)
@@ -99,11 +113,15 @@ class Studio(TenantMixin):
 
 __all__ = [
     "AuditRecord",
+    "BillingNotice",
+    "CustomDomain",
     "Domain",
     "Plan",
+    "PlanPrice",
     "PlatformAuditEntry",
     "StripeEvent",
     "Studio",
+    "SubscriptionChange",
     "SubscriptionStatus",
 ]
 
