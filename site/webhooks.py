@@ -39,15 +39,25 @@ INTENT_EVENT_TYPES = {"charge.refunded"}
 ACCOUNT_UPDATED = "account.updated"
 CARD_TASK = "studio.tasks.stripe_event_process_task"
 ACCOUNT_TASK = "siteconf.webhooks.account_event_process_task"
+BILLING_TASK = "siteconf.tenancy.services.billing.billing_event_process_task"
 
 NO_STUDIO = "no studio for this event"
 ALREADY = "already processed"
 NOT_OURS = "no card payment of this studio has this intent"
 
 
+def is_billing(event_type: str) -> bool:
+    """The platform billing its studios (subscriptions and their invoices), not a studio's
+    clients paying it."""
+    from siteconf.tenancy.services.billing import EVENTS
+
+    return event_type in EVENTS
+
+
 def handled(event_type: str) -> bool:
     return (
-        event_type.startswith(INTENT_EVENT_PREFIXES)
+        is_billing(event_type)
+        or event_type.startswith(INTENT_EVENT_PREFIXES)
         or event_type in INTENT_EVENT_TYPES
         or event_type == ACCOUNT_UPDATED
     )
@@ -59,6 +69,8 @@ def event_object_id(event: dict) -> str:
     obj = event.get("data", {}).get("object", {}) or {}
     if event["type"] == ACCOUNT_UPDATED:
         return str(event.get("account") or obj.get("id") or "")
+    if is_billing(event["type"]):
+        return str(obj.get("id") or "")
     if event["type"].startswith("payment_intent."):
         return str(obj.get("id") or "")
     intent = obj.get("payment_intent") or ""
@@ -68,6 +80,12 @@ def event_object_id(event: dict) -> str:
 def event_schema(event: dict) -> str:
     """The schema of the studio the event belongs to, or "" when none claims it. A connected
     account decides when there is one; the metadata is the offline fallback only."""
+    if is_billing(event["type"]):
+        from siteconf.tenancy.services.billing import billing_studio_for
+
+        # The platform's own account bills the studios: its customer names the studio.
+        studio = billing_studio_for(event.get("data", {}).get("object", {}) or {})
+        return studio.schema_name if studio else ""
     account = event.get("account") or ""
     if event["type"] == ACCOUNT_UPDATED and not account:
         account = (event.get("data", {}).get("object", {}) or {}).get("id") or ""
@@ -117,7 +135,14 @@ def stripe_event_store(event: dict) -> tuple[int, bool]:
 
 
 def _queue(pk: int, event: dict, schema: str) -> None:
-    if event["type"] == ACCOUNT_UPDATED:
+    if is_billing(event["type"]):
+        obj = event.get("data", {}).get("object", {}) or {}
+        transaction.on_commit(
+            lambda: django_q.tasks.async_task(
+                BILLING_TASK, pk, obj, task_name=f"stripe-billing@{pk}"
+            )
+        )
+    elif event["type"] == ACCOUNT_UPDATED:
         obj = event.get("data", {}).get("object", {}) or {}
         said = (bool(obj.get("charges_enabled")), bool(obj.get("details_submitted")))
         transaction.on_commit(

@@ -29,6 +29,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from psycopg import sql
 
 from siteconf.tenancy.models import Domain, Plan, Studio, SubscriptionStatus
+from siteconf.tenancy.services.billing import trial_start
 from studio.roles import OWNER_ROLE
 from studio.services.audit import audit_record
 from studio.services.errors import StudioError
@@ -317,6 +318,7 @@ def studio_provision(
                 ),
             )
             Domain.objects.create(domain=domain, tenant=studio, is_primary=True)
+            trial_start(studio=studio)
             if method == Studio.Method.CLONE:
                 _clone_schema(schema_name)
             else:
