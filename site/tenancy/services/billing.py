@@ -65,7 +65,8 @@ STRIPE_STATUS = {
     "incomplete_expired": Status.READ_ONLY,
     "paused": Status.READ_ONLY,
 }
-# What the studio pays counts in MRR while it is active or in its grace period.
+# What the studio pays counts in MRR while it is active, and in its grace period once it has
+# paid before (see `_history`).
 PAYING = (Status.ACTIVE, Status.PAST_DUE)
 TRIAL_REMINDERS = ((1, Kind.TRIAL_1_DAY), (3, Kind.TRIAL_3_DAYS))
 FIRST_DUNNING_DAY = 3
@@ -252,6 +253,10 @@ def _history(studio: Studio, *, at: datetime, source: str, event_id: str, note: 
         .values("status", "plan_id", "mrr", "interval", "at")
         .first()
     )
+    if studio.subscription_status == Status.PAST_DUE and not (last and last["mrr"] > 0):
+        # Overdue before it ever paid (its trial ended, with a card that failed or without
+        # one): there is no revenue to be at risk, so none is counted.
+        mrr, interval = Decimal("0"), ""
     row = {
         "status": studio.subscription_status,
         "plan_id": studio.plan_id,

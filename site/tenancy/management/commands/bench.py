@@ -63,6 +63,12 @@ BENCHES = {
     "player": lambda opts, progress: _module("player").bench_player_page(
         repeat=opts["repeat"], progress=progress
     ),
+    "billing_lifecycle": lambda opts, progress: _module("billing").bench_billing_lifecycle(
+        progress=progress
+    ),
+    "platform_dashboard": lambda opts, progress: _module("platform").bench_platform_dashboard(
+        repeat=opts["repeat"], progress=progress
+    ),
 }
 
 
