@@ -17,6 +17,21 @@ differences it forces, each kept to this module:
   Stripe's exact shape under fixtures/stripe/, with an account id made from the studio;
 - the onboarding link points at the platform's own offline onboarding page.
 
+Billing (the platform's own account bills the studios' subscriptions, `billing_*`: never
+`stripe_account=`) meets six more offline differences, kept to this module too:
+- localstripe has no Prices: a price is created as a legacy Plan whose id is a Stripe-shaped
+  price id, so subscriptions name it as `items[0][plan]` and read it back from `plan`;
+- its Subscriptions take no `default_payment_method` and no `proration_behavior`: the card
+  becomes the customer's `invoice_settings.default_payment_method` (which it charges), and a
+  price change says `prorate=`;
+- a subscription in trial stays `incomplete` there and its period ignores the trial: it is read
+  as `trialing`, paid until the trial's end, as Stripe reports it;
+- a first payment declined leaves an `incomplete` subscription there: it is cancelled and the
+  decline raised, as Stripe does when told `error_if_incomplete`;
+- there is no Customer Portal: `billing_portal_url` answers None and the page says so.
+Newer API versions keep `current_period_end` on the subscription's items, older ones and
+localstripe on the subscription: both are read.
+
 A declined card is not an exception: `payment_intent_create` returns the intent in
 `requires_payment_method` with `error` holding Stripe's message (the intent exists and is
 recorded, and a second card can be tried). Everything else Stripe refuses is a GatewayError.
@@ -28,6 +43,7 @@ import copy
 import functools
 import hashlib
 import json
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,7 +215,10 @@ def setup_intent_payment_method(*, account: str | None, setup_intent: str) -> st
 def card_label(*, account: str | None, payment_method: str) -> str:
     """ "Visa •••• 4242", for the client's card on file."""
     method = _call(_client().v1.payment_methods.retrieve, payment_method, options=_options(account))
-    card = method.to_dict().get("card") or {}
+    return _card_text(method.to_dict().get("card") or {})
+
+
+def _card_text(card: dict) -> str:
     brand = str(card.get("brand") or "card").replace("_", " ")
     brand = {"amex": "American Express", "mastercard": "Mastercard"}.get(brand, brand.title())
     return f"{brand} •••• {card.get('last4', '????')}"
@@ -482,3 +501,347 @@ def offline_account_updated_event(
     )
     event["data"]["object"] = obj
     return json.dumps(event, indent=2).encode()
+
+
+# --- the platform bills its studios (the platform's own account) ---------------------------
+
+BILLING_UNAVAILABLE = (
+    "Stripe cannot be reached for billing at the moment: nothing was changed. "
+    "Please try again in a few minutes."
+)
+# Statuses Stripe gives a subscription (what `Subscription.status` holds).
+SUBSCRIPTION_STATUSES = frozenset(
+    {"trialing", "active", "past_due", "unpaid", "canceled", "incomplete", "incomplete_expired"}
+)
+# A trial that ends this soon is no trial: Stripe refuses a trial end in the past.
+TRIAL_MARGIN_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A studio's subscription on the platform's account, as Stripe states it now."""
+
+    id: str
+    customer: str
+    status: str  # Stripe's: trialing, active, past_due, unpaid, canceled, incomplete...
+    price_id: str
+    interval: str  # month or year
+    current_period_end: int | None
+    trial_end: int | None
+    cancel_at_period_end: bool
+    created: int
+    card_label: str = ""
+    metadata: dict = field(default_factory=dict)
+
+
+def _billing_call(func, *args, **kwargs):
+    """A call on the platform's account. A card error keeps Stripe's message (written for the
+    cardholder); anything else says Stripe could not do it, and nothing changed here."""
+    try:
+        return func(*args, **kwargs)
+    except stripe.CardError as exc:
+        raise _error(exc) from exc
+    except stripe.StripeError as exc:
+        code = getattr(exc, "code", None) or ""
+        if not code and getattr(exc, "http_status", None) == 404:
+            code = "resource_missing"  # Stripe says so; localstripe's 404 has no code
+        raise GatewayError(BILLING_UNAVAILABLE, code=code) from exc
+
+
+def _dict(obj) -> dict:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def _id_of(value) -> str:
+    if isinstance(value, dict):
+        return str(value.get("id") or "")
+    return str(value or "")
+
+
+def _subscription(data: dict, *, card_label: str = "") -> Subscription:
+    """Read a subscription object (retrieved, or an event's data.object) into our value."""
+    items = (data.get("items") or {}).get("data") or [{}]
+    item = items[0] or {}
+    price = item.get("price") or item.get("plan") or data.get("plan") or {}
+    interval = ""
+    if isinstance(price, dict):
+        interval = (price.get("recurring") or {}).get("interval") or price.get("interval") or ""
+    status = str(data.get("status") or "")
+    trial_end = data.get("trial_end") or None
+    period_end = data.get("current_period_end") or item.get("current_period_end") or None
+    if offline() and status == "incomplete" and trial_end:
+        # localstripe leaves a subscription in trial `incomplete`; a failed first payment
+        # never stays (error_if_incomplete removes it), so this one is in its trial.
+        status = "trialing"
+    if offline() and status == "trialing" and trial_end:
+        period_end = trial_end  # Stripe's first period ends with the trial
+    if not card_label:
+        card_label = _subscription_card(data)
+    return Subscription(
+        id=str(data["id"]),
+        customer=_id_of(data.get("customer")),
+        status=status,
+        price_id=_id_of(price),
+        interval=str(interval),
+        current_period_end=int(period_end) if period_end else None,
+        trial_end=int(trial_end) if trial_end else None,
+        cancel_at_period_end=bool(data.get("cancel_at_period_end")),
+        created=int(data.get("created") or 0),
+        card_label=card_label,
+        metadata=dict(data.get("metadata") or {}),
+    )
+
+
+def _subscription_card(data: dict) -> str:
+    """ "Visa •••• 4242" when the card is in the object (expanded); "" when only its id is."""
+    method = data.get("default_payment_method")
+    customer = data.get("customer")
+    if not isinstance(method, dict) and isinstance(customer, dict):
+        method = (customer.get("invoice_settings") or {}).get("default_payment_method")
+    if isinstance(method, dict) and isinstance(method.get("card"), dict):
+        return _card_text(method["card"])
+    return ""
+
+
+def _subscription_expand() -> list[str]:
+    # localstripe's subscription has no default_payment_method: its card is the customer's.
+    if offline():
+        return ["customer.invoice_settings.default_payment_method"]
+    return ["default_payment_method"]
+
+
+def billing_subscription_from_payload(obj: dict) -> Subscription:
+    """An event's data.object (customer.subscription.*) as a `Subscription`. Raises
+    GatewayError when it is not a subscription object."""
+    if not isinstance(obj, dict) or obj.get("object") != "subscription" or not obj.get("id"):
+        raise GatewayError(BAD_PAYLOAD, code="bad_payload")
+    return _subscription(obj)
+
+
+def billing_customer_create(*, email: str, name: str, metadata: dict) -> str:
+    """The studio as a customer of the platform's account."""
+    customer = _billing_call(
+        _client().v1.customers.create,
+        params={"email": email, "name": name, "metadata": metadata},
+    )
+    return customer.id
+
+
+def billing_setup_intent_create(*, customer: str, metadata: dict) -> tuple[str, str]:
+    """A SetupIntent for the owner's card, on the platform's account: (id, client_secret)."""
+    intent = _billing_call(
+        _client().v1.setup_intents.create,
+        params={
+            "customer": customer,
+            "payment_method_types": ["card"],
+            "usage": "off_session",
+            "metadata": metadata,
+        },
+    )
+    return intent.id, intent.client_secret
+
+
+def billing_subscription_create(
+    *,
+    customer: str,
+    price: str,
+    payment_method: str | None,
+    trial_end: int | None,
+    metadata: dict,
+    idempotency_key: str,
+) -> Subscription:
+    """Subscribe `customer` to `price`, charged to `payment_method` from the trial's end (or at
+    once when there is no trial left). A card declined for the first payment raises
+    GatewayError with Stripe's message, and no subscription is left behind
+    (`error_if_incomplete`)."""
+    client = _client()
+    params: dict = {"customer": customer, "metadata": metadata}
+    params["payment_behavior"] = "error_if_incomplete"
+    if trial_end and int(trial_end) > time.time() + TRIAL_MARGIN_SECONDS:
+        params["trial_end"] = int(trial_end)
+    if offline():
+        params["items"] = [{"plan": price}]
+        if payment_method:
+            _billing_call(
+                client.v1.customers.update,
+                customer,
+                params={"invoice_settings": {"default_payment_method": payment_method}},
+            )
+    else:
+        params["items"] = [{"price": price}]
+        params["expand"] = ["default_payment_method"]
+        if payment_method:
+            params["default_payment_method"] = payment_method
+    created = _billing_call(
+        client.v1.subscriptions.create,
+        params=params,
+        options=_options(None, f"{idempotency_key}:subscription"),
+    )
+    data = _dict(created)
+    if offline() and data.get("status") == "incomplete" and not data.get("trial_end"):
+        # localstripe keeps a subscription whose first payment was declined; Stripe, told
+        # error_if_incomplete, refuses it with the card's error. Do what Stripe does.
+        _billing_call(client.v1.subscriptions.cancel, data["id"])
+        raise GatewayError(DECLINED, code="card_declined")
+    label = ""
+    if offline() and payment_method:
+        label = _billing_call(card_label, account=None, payment_method=payment_method)
+    return _subscription(data, card_label=label)
+
+
+def billing_subscription_retrieve(*, subscription: str) -> Subscription:
+    found = _billing_call(
+        _client().v1.subscriptions.retrieve,
+        subscription,
+        params={"expand": _subscription_expand()},
+    )
+    return _subscription(_dict(found))
+
+
+def billing_subscription_change_price(
+    *, subscription: str, price: str, prorate: bool = True
+) -> Subscription:
+    """Move the subscription to `price`: with `prorate`, the unused time on the old price is
+    credited and the new one charged for the rest of the period (an upgrade or downgrade by
+    the owner); without it, the new price applies from the next period (an operator moving
+    studios to a plan's current price)."""
+    client = _client()
+    current = _dict(_billing_call(client.v1.subscriptions.retrieve, subscription))
+    item_id = ((current.get("items") or {}).get("data") or [{}])[0].get("id")
+    if not item_id:
+        raise GatewayError(BILLING_UNAVAILABLE, code="resource_missing")
+    if offline():
+        params: dict = {"items": [{"id": item_id, "plan": price}], "prorate": prorate}
+    else:
+        params = {
+            "items": [{"id": item_id, "price": price}],
+            "proration_behavior": "create_prorations" if prorate else "none",
+            "expand": ["default_payment_method"],
+        }
+    updated = _billing_call(client.v1.subscriptions.update, subscription, params=params)
+    return _with_card(_dict(updated))
+
+
+def billing_subscription_cancel_at_period_end(*, subscription: str, cancel: bool) -> Subscription:
+    """Cancel at the end of the paid period (`cancel=True`), or resume a subscription that was
+    going to end (`cancel=False`, only before that end)."""
+    params: dict = {"cancel_at_period_end": bool(cancel)}
+    if not offline():
+        params["expand"] = ["default_payment_method"]
+    updated = _billing_call(_client().v1.subscriptions.update, subscription, params=params)
+    return _with_card(_dict(updated))
+
+
+def _with_card(data: dict) -> Subscription:
+    """The subscription an update returned, with its card: localstripe cannot expand it on an
+    update, so offline it is read again."""
+    if offline():
+        return billing_subscription_retrieve(subscription=data["id"])
+    return _subscription(data)
+
+
+def billing_portal_url(*, customer: str, return_url: str) -> str | None:
+    """A Stripe Customer Portal session (cards, invoices) that comes back to `return_url`.
+    None offline: localstripe has no portal."""
+    if offline():
+        return None
+    session = _billing_call(
+        _client().v1.billing_portal.sessions.create,
+        params={"customer": customer, "return_url": return_url},
+    )
+    return session.url
+
+
+def billing_product_upsert(*, product: str | None, name: str, metadata: dict) -> str:
+    """The plan's product on the platform's account: created when `product` is empty, else
+    renamed (a product id Stripe no longer knows raises GatewayError, code resource_missing)."""
+    client = _client()
+    if product:
+        updated = _billing_call(
+            client.v1.products.update, product, params={"name": name, "metadata": metadata}
+        )
+        return updated.id
+    created = _billing_call(client.v1.products.create, params={"name": name, "metadata": metadata})
+    return created.id
+
+
+def offline_price_id() -> str:
+    """A Stripe-shaped price id (price_ + 24 characters) for a price made offline."""
+    return "price_1" + secrets.token_hex(12).upper()[:23]
+
+
+def billing_price_create(
+    *,
+    product: str,
+    amount: int,
+    currency: str,
+    interval: str,
+    metadata: dict,
+    idempotency_key: str | None = None,
+) -> str:
+    """A recurring price (`amount` in minor units, every `interval`: month or year) for
+    `product`, and its id. Stripe prices never change: a new amount is a new price."""
+    if interval not in ("month", "year"):
+        raise ValueError(f"A plan is billed by month or by year, not by {interval!r}.")
+    if int(amount) < 0:
+        raise GatewayError("A price cannot be negative.", code="amount_too_small")
+    client = _client()
+    options = _options(None, idempotency_key)
+    if offline():
+        plan = _billing_call(
+            client.v1.plans.create,
+            params={
+                "id": offline_price_id(),
+                "product": product,
+                "amount": int(amount),
+                "currency": currency.lower(),
+                "interval": interval,
+                "metadata": metadata,
+            },
+            options=options,
+        )
+        return plan.id
+    price = _billing_call(
+        client.v1.prices.create,
+        params={
+            "product": product,
+            "unit_amount": int(amount),
+            "currency": currency.lower(),
+            "recurring": {"interval": interval},
+            "metadata": metadata,
+        },
+        options=options,
+    )
+    return price.id
+
+
+def offline_billing_restore(*, products: dict[str, str], prices: list[dict]) -> int:
+    """Offline only: make the plans' products and prices again on a localstripe that started
+    empty, under the ids the database already holds (localstripe keeps nothing between runs).
+    An id it already knows is left alone. Returns how many objects were made."""
+    if not offline():
+        raise GatewayError(OFFLINE_ONLY, code="offline_only")
+    client = _client()
+    made = 0
+    for product, name in products.items():
+        try:
+            client.v1.products.retrieve(product)
+        except stripe.InvalidRequestError:
+            _billing_call(client.v1.products.create, params={"id": product, "name": name})
+            made += 1
+    for price in prices:
+        try:
+            client.v1.plans.retrieve(price["id"])
+        except stripe.InvalidRequestError:
+            _billing_call(
+                client.v1.plans.create,
+                params={
+                    "id": price["id"],
+                    "product": price["product"],
+                    "amount": int(price["amount"]),
+                    "currency": price["currency"].lower(),
+                    "interval": price["interval"],
+                },
+            )
+            made += 1
+    return made

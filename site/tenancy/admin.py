@@ -1,4 +1,5 @@
-"""The platform operators' admin (public schema only): studios, domains, operators, tasks."""
+"""The platform operators' admin (public schema only): studios, domains, operators, tasks.
+Plans and their Stripe prices are in `admin_plans`."""
 
 from __future__ import annotations
 
@@ -11,16 +12,17 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_q.models import Failure, Schedule, Success
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from unfold.sites import UnfoldAdminSite
 
 from siteconf.admin_services import ServiceSavesMixin, model_values
-from siteconf.tenancy.models import Domain, Plan, Studio
+from siteconf.tenancy.models import Domain, Studio, SubscriptionChange
 from siteconf.tenancy.services.provisioning import studio_provision
 from siteconf.tenancy.services.studios import studio_update
 from studio.admin import actions as ui
+from studio.money import money_format
 from studio.views.two_factor import studio_owner_reset_page, two_factor_urls
 
 
@@ -66,6 +68,50 @@ class DomainInline(admin.TabularInline):
     fields = ["domain", "is_primary"]
 
 
+class SubscriptionHistoryInline(TabularInline):
+    """Every state the studio's subscription was in, newest first: what the dashboard's
+    figures are computed from. Written by the billing lifecycle only."""
+
+    model = SubscriptionChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "status", "plan", "interval", "monthly_revenue", "source", "note"]
+    readonly_fields = fields
+    show_title = False
+    verbose_name = _("subscription change")
+    verbose_name_plural = _("Subscription history (newest first)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("plan").order_by("-at", "-pk")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("MRR"))
+    def monthly_revenue(self, obj: SubscriptionChange):
+        return money_format(obj.mrr, obj.currency)
+
+
+# What the platform's Stripe account says of the studio: written by the billing lifecycle.
+BILLING_FIELDS = [
+    "price",
+    "card_label",
+    "current_period_end",
+    "cancel_at_period_end",
+    "past_due_since",
+    "read_only_since",
+    "stripe_customer_id",
+    "stripe_subscription_id",
+    "billing_synced_at",
+]
+
+
 @admin.register(Studio, site=platform_admin_site)
 class StudioAdmin(ServiceSavesMixin, ModelAdmin):
     list_display = [
@@ -89,8 +135,9 @@ class StudioAdmin(ServiceSavesMixin, ModelAdmin):
         "provisioned_at",
         "provision_method",
         "provision_seconds",
+        *BILLING_FIELDS,
     ]
-    inlines = [DomainInline]
+    inlines = [DomainInline, SubscriptionHistoryInline]
     actions_detail = ["reset_owner_two_factor"]
 
     @action(description=_("Reset the owner's two-factor sign-in"), url_path="reset-two-factor")
@@ -113,6 +160,7 @@ class StudioAdmin(ServiceSavesMixin, ModelAdmin):
         return [
             (_("Studio"), {"fields": ["name", "status", "kind", "slug", "owner_email"]}),
             (_("Subscription"), {"fields": ["plan", "subscription_status", "trial_ends_at"]}),
+            (_("Billing (from Stripe, read-only)"), {"fields": BILLING_FIELDS}),
             (
                 _("Provisioning"),
                 {
@@ -198,42 +246,6 @@ class StudioAdmin(ServiceSavesMixin, ModelAdmin):
         return "missing", _("%(schema)s is missing") % {"schema": obj.schema_name}
 
 
-@admin.register(Plan, site=platform_admin_site)
-class PlanAdmin(ServiceSavesMixin, ModelAdmin):
-    """Prices, limits and features of the plans: the pricing page and the limits read them."""
-
-    list_display = [
-        "name",
-        "monthly_price",
-        "currency",
-        "max_rooms",
-        "max_sessions_per_month",
-        "max_staff",
-        "trial_days",
-        "card_payments",
-        "platform_fee_percent",
-        "is_public",
-        "order",
-    ]
-    list_editable = ["monthly_price", "is_public", "order"]
-    prepopulated_fields = {"slug": ["name"]}
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "tagline", "monthly_price", "currency"]}),
-        (
-            _("Limits (empty: unlimited)"),
-            {"fields": ["max_rooms", "max_sessions_per_month", "max_staff"]},
-        ),
-        (_("Offer"), {"fields": ["features", "trial_days", "is_public", "highlighted", "order"]}),
-        (_("Card payments"), {"fields": ["card_payments", "platform_fee_percent"]}),
-    ]
-
-    def has_delete_permission(self, request, obj=None):
-        # A plan studios are on stays; hide it from the pricing page instead.
-        return super().has_delete_permission(request, obj) and (
-            obj is None or not obj.studios.exists()
-        )
-
-
 @admin.register(Domain, site=platform_admin_site)
 class DomainAdmin(ServiceSavesMixin, ModelAdmin):
     list_display = ["domain", "tenant", "is_primary"]
@@ -284,4 +296,5 @@ class ScheduleAdmin(ModelAdmin):
     search_fields = ["name", "func"]
 
 
-from siteconf.tenancy import admin_lockouts  # noqa: E402, F401  (registers Locked sign-ins)
+# Registered on the site above: locked sign-ins, and plans with their Stripe prices.
+from siteconf.tenancy import admin_lockouts, admin_plans  # noqa: E402, F401

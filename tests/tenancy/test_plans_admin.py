@@ -40,6 +40,9 @@ def test_operators_change_a_plan_in_the_platform_admin(operator):
             "order": "2",
             "card_payments": "on",
             "platform_fee_percent": "1.5",
+            "grace_days": "7",
+            "prices-TOTAL_FORMS": "0",
+            "prices-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
