@@ -52,8 +52,8 @@ def test_the_session_past_the_monthly_limit_is_refused_with_a_link_to_upgrade(on
         book(room, client, day)
     with pytest.raises(PlanLimitReached, match="Tiny plan includes 3 sessions a month") as exc:
         book(room, client, 4)
-    assert exc.value.upgrade_url == "http://localhost:8000/pricing/"
-    assert "http://localhost:8000/pricing/" in exc.value.message
+    assert exc.value.upgrade_url == "http://studio-a.localhost:8000/admin/subscription/"
+    assert "http://studio-a.localhost:8000/admin/subscription/" in exc.value.message
     assert Session.objects.count() == 3
     # Another month has its own allowance; a cancelled session frees its place.
     session_create(client=client, room=room, start=paris(2027, 4, 1, 10), end=paris(2027, 4, 1, 12))
