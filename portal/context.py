@@ -13,7 +13,8 @@ from django.db import connection
 from django.utils.functional import SimpleLazyObject
 from django_tenants.utils import get_public_schema_name
 
-from siteconf.tenancy.plans import Plan
+from siteconf.tenancy.features import studio_has
+from siteconf.tenancy.models import Studio
 from studio.models import StudioSettings
 from studio.selectors.settings import studio_settings_get
 
@@ -53,10 +54,7 @@ def branding_get(request) -> Branding | None:
 
 
 def _white_label(tenant) -> bool:
-    plan_id = getattr(tenant, "plan_id", None)
-    if plan_id is None:
-        return False
-    return Plan.objects.filter(pk=plan_id, white_label=True).exists()
+    return isinstance(tenant, Studio) and studio_has("white_label", tenant)
 
 
 def _is_hex(value: str) -> bool:

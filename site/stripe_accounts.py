@@ -13,13 +13,13 @@ from django.conf import settings
 from django.db import transaction
 
 from siteconf import stripe_gateway as gateway
+from siteconf.tenancy.features import feature_check, studio_has
 from siteconf.tenancy.models import Studio
 from studio.services.audit import audit_record, changes_between, snapshot
 from studio.services.errors import StudioError
 from studio.services.permissions import permission_check
 
 NOT_CONFIGURED = "Card payments are not set up on this platform yet."
-PLAN_WITHOUT_CARDS = "Your plan does not include card payments. Upgrade to take cards online."
 
 # What the Online payments page shows, in the order a studio goes through them.
 NO_PLAN_CARDS = "plan"
@@ -29,7 +29,7 @@ READY = "ready"
 
 
 def studio_card_state(studio: Studio) -> str:
-    if studio.plan is None or not studio.plan.card_payments:
+    if not studio_has("card_payments", studio):
         return NO_PLAN_CARDS
     if not studio.stripe_account_id:
         return NOT_CONNECTED
@@ -65,8 +65,7 @@ def stripe_onboarding_start(*, studio: Studio, by, return_url: str) -> str:
     permission_check(by, "studio.change_studiosettings")
     if not gateway.enabled():
         raise StudioError(NOT_CONFIGURED)
-    if studio_card_state(studio) == NO_PLAN_CARDS:
-        raise StudioError(PLAN_WITHOUT_CARDS)
+    feature_check("card_payments", studio)
     with transaction.atomic():
         studio = Studio.objects.select_for_update().get(pk=studio.pk)
         if not studio.stripe_account_id:

@@ -200,7 +200,10 @@ def studio_minute_task() -> dict[str, int]:
     send tomorrow's session reminders."""
     from studio.services.booking_mail import session_reminders_send
     from studio.services.online_bookings import holds_release
+    from studio.services.readonly import studio_is_read_only
 
+    if studio_is_read_only():  # like the daily round: a lapsed studio is left as it is
+        return {"read_only": 1}
     return {"holds_released": holds_release(), "reminders_sent": session_reminders_send()}
 
 

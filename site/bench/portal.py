@@ -30,7 +30,8 @@ from siteconf import stripe_gateway
 from siteconf.bench.backoffice import _load
 from siteconf.bench.stats import p95
 from siteconf.bench.studios import bench_studio
-from siteconf.tenancy.models import Plan, Studio
+from siteconf.tenancy.features import plans_with
+from siteconf.tenancy.models import Studio
 from siteconf.tenancy.services.provisioning import studio_destroy
 from studio.models import CardPayment, Client, OpeningHours, Room, Session, StudioSettings
 from studio.selectors.availability import free_slots
@@ -43,7 +44,7 @@ SLUG = "bench-portal"
 def _open_for_booking(studio: Studio) -> None:
     """Open every day from 08:00 to midnight, take cards (Pro plan, a ready Stripe account)."""
     Studio.objects.filter(pk=studio.pk).update(
-        plan=Plan.objects.filter(card_payments=True).order_by("monthly_price").first(),
+        plan=plans_with("card_payments")[0],
         stripe_account_id=f"acct_bench{studio.pk:010d}",
         stripe_charges_enabled=True,
         stripe_details_submitted=True,

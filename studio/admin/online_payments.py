@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from siteconf import stripe_accounts, stripe_gateway
+from siteconf.tenancy.features import feature_plans_sentence
 from siteconf.tenancy.models import Studio
 from studio.services.errors import StudioError
 from studio.services.readonly import renew_url
@@ -31,7 +32,7 @@ STATES = {
         _("Not in your plan"),
         _(
             "Your plan does not include card payments: the client portal takes booking "
-            "requests without a card. Upgrade to Pro or Enterprise to take deposits by card."
+            "requests without a card."
         ),
     ),
     stripe_accounts.NOT_CONNECTED: (
@@ -82,6 +83,8 @@ def online_payments_view(request, *, admin_site: AdminSite):
         stripe_accounts.stripe_account_refresh(studio=studio, by=request.user)
     state = stripe_accounts.studio_card_state(studio)
     label, explanation = STATES[state]
+    if state == stripe_accounts.NO_PLAN_CARDS:
+        explanation = f"{explanation} {feature_plans_sentence('card_payments')}"
     context = {
         **admin_site.each_context(request),
         "title": _("Online payments"),

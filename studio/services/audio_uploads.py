@@ -30,6 +30,7 @@ from studio.services.audio_review import version_create
 from studio.services.audit import audit_record
 from studio.services.errors import StudioError
 from studio.services.permissions import permission_check
+from studio.services.readonly import studio_writable_check
 
 PIECE = 1024 * 1024
 CHUNK_SIZE = 8 * 1024 * 1024
@@ -123,6 +124,7 @@ def upload_chunk(*, upload: AudioUpload, offset: int, stream, length: int, by=No
     stands). The chunk that completes the file turns it into a version; a refused file is
     dropped (spool and upload) and the StudioError says why."""
     permission_check(by, "studio.add_audioversion")
+    studio_writable_check()  # the spool file is written before anything is audited
     with transaction.atomic():
         upload = (
             AudioUpload.objects.select_for_update(of=("self",))
@@ -190,6 +192,7 @@ def _refuse_unless(upload: AudioUpload, check, *, by) -> None:
 def upload_discard(*, upload: AudioUpload, by=None) -> None:
     """Drop an upload that will not be finished: its spool file and its row."""
     permission_check(by, "studio.add_audioversion")
+    studio_writable_check()  # before the file goes: the audit's refusal could not bring it back
     spool_path(upload).unlink(missing_ok=True)
     with transaction.atomic():
         dropped, _ = AudioUpload.objects.filter(pk=upload.pk, version__isnull=True).delete()

@@ -55,10 +55,11 @@ def card_payments_available() -> tuple[bool, str]:
     Cards need a plan that includes them, Stripe configured on the platform, and the studio's
     own Stripe account ready to take charges."""
     from siteconf import stripe_gateway
+    from siteconf.tenancy.features import studio_has
     from siteconf.tenancy.models import Studio
 
-    studio = Studio.objects.select_related("plan").get(schema_name=connection.schema_name)
-    if studio.plan is None or not studio.plan.card_payments:
+    studio = Studio.objects.get(schema_name=connection.schema_name)
+    if not studio_has("card_payments", studio):
         return False, _("Card payments are not part of this studio's plan.")
     if not stripe_gateway.enabled():
         return False, _("Card payments are not set up on this platform.")

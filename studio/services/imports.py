@@ -25,7 +25,7 @@ from studio.resources import RESOURCES, resource_for
 from studio.selectors.settings import studio_settings_get
 from studio.services.errors import StudioError
 from studio.services.permissions import model_permission, permission_check
-from studio.services.readonly import studio_writable_check
+from studio.services.readonly import StudioReadOnly, studio_writable_check
 
 # Files with more data rows than this run on the worker, with a progress bar.
 BACKGROUND_FROM_ROWS = 2_000
@@ -121,6 +121,7 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
 def import_job_confirm(*, job: ImportJob, skip_invalid: bool, by=None) -> ImportJob:
     """The user looked at the preview and asked for the real import."""
     permission_check(by, *import_permissions(job.resource))
+    studio_writable_check()
     updated = ImportJob.objects.filter(
         pk=job.pk, phase=ImportJob.Phase.PREVIEW, status=ImportJob.Status.PREVIEWED
     ).update(
@@ -186,6 +187,14 @@ def import_job_run(*, job_id) -> ImportJob | None:
             by=job.created_by,
             progress=progress,
         )
+    except StudioReadOnly as exc:
+        # The studio lapsed while the job waited: a clear outcome, not a retried failure.
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            report={"file_errors": [exc.message]},
+            finished_at=timezone.now(),
+        )
+        return ImportJob.objects.get(pk=job.pk)
     except Exception as exc:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,

@@ -34,6 +34,7 @@ from studio.services.deposits import (
 )
 from studio.services.errors import BookingConflict, StudioError
 from studio.services.projects import session_project_set
+from studio.services.readonly import studio_writable_check
 from studio.services.session_lifecycle import refund_percent_for, session_cancel
 from studio.services.sessions import session_create, session_move
 
@@ -307,6 +308,8 @@ def booking_cancel(
 ) -> Session:
     """The client cancels: a hold is simply released; a booking is cancelled with the refund
     the studio's tiers give, paid back to the card (session_cancel does it)."""
+    # Asked first: releasing a hold writes before the audited part refuses.
+    studio_writable_check()
     now = now or timezone.now()
     with transaction.atomic():
         session = _client_session(session_id, client)

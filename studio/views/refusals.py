@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
-from studio.services.readonly import read_only_message, renew_url
+from studio.services.readonly import portal_read_only_message, read_only_message, renew_url
 
 
 def _wants_html(request) -> bool:
@@ -92,6 +92,8 @@ def not_found(request, exception=None):
 
 
 def read_only(request):
+    if not request.path.startswith("/admin/"):
+        return _portal_read_only(request)
     return refusal_page(
         request,
         status=402,
@@ -99,3 +101,13 @@ def read_only(request):
         reason=read_only_message(),
         links=[(_("Renew the subscription"), renew_url()), (_("Back to Today"), "/admin/")],
     )
+
+
+def _portal_read_only(request):
+    """A client of a read-only studio meets the refusal in the portal's own look."""
+    reason = portal_read_only_message()
+    if not _wants_html(request):
+        return HttpResponse(reason, status=402, content_type="text/plain; charset=utf-8")
+    return TemplateResponse(
+        request, "portal/read_only.html", {"reason": reason}, status=402
+    ).render()

@@ -93,7 +93,7 @@ def test_a_plan_without_card_payments_says_so_and_links_to_upgrading(cast, studi
 
     assert 'data-state="plan"' in page
     assert "does not include card payments" in page
-    assert "/pricing/" in page
+    assert "/admin/subscription/" in page
     response = cast["owner"].post(PAGE, follow=True)
     assert "does not include card payments" in response.content.decode()
     studio_a.refresh_from_db()

@@ -62,7 +62,7 @@ def test_a_read_only_studio_answers_a_write_with_the_renewal(studio_a, owner_bro
     response = owner_browser.post("/admin/studio/client/add/", {"name": "New"}, **HTML)
     assert response.status_code == 402
     page = response.content.decode()
-    assert "This studio is read-only" in page and "/pricing/" in page
+    assert "This studio is read-only" in page and "/admin/subscription/" in page
     with schema_context(studio_a.schema_name):
         assert not Client.objects.filter(name="New").exists()
 
