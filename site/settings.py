@@ -38,7 +38,16 @@ PLATFORM_NAME = "Recording Studio Manager"
 # How the platform is reached from outside (links in e-mails and between the two admins).
 PUBLIC_SCHEME = env_str("PUBLIC_SCHEME", "http" if DEBUG else "https")
 PUBLIC_PORT = env_str("PUBLIC_PORT", env_str("PORT", "8000") if DEBUG else "")
-ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env_list("EXTRA_ALLOWED_HOSTS")]
+# The platform, its studios' sub-domains, and the custom domains studios have verified (looked
+# up in the host cache at each check, so a domain is accepted or refused without a restart).
+from siteconf.tenancy.host_cache import ServedCustomDomains  # noqa: E402
+
+ALLOWED_HOSTS = [
+    PLATFORM_DOMAIN,
+    f".{PLATFORM_DOMAIN}",
+    *env_list("EXTRA_ALLOWED_HOSTS"),
+    ServedCustomDomains(),
+]
 if DEBUG:
     ALLOWED_HOSTS += ["testserver", ".testserver"]
 CSRF_TRUSTED_ORIGINS = env_list(

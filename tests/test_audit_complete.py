@@ -152,6 +152,12 @@ BY_SERVICES = {
     "'audioversion.commented', 'audioversion.comment_resolved'",
     "studio.AudioDeletion": "version_files_delete: the log row is written with the version's "
     "'audioversion.file_deleted'",
+    # Billing the studios (tests/payments/test_billing_lifecycle.py, tests/tenancy/).
+    "tenancy.PlanPrice": "plan_stripe_sync: 'plan.price_created', 'plan.price_retired'",
+    "tenancy.SubscriptionChange": "subscription_apply: written beside 'studio.subscription'",
+    "tenancy.CustomDomain": "custom_domain_add / _verify / _remove / custom_domains_recheck: "
+    "'custom_domain.added', 'custom_domain.verified', 'custom_domain.removed', "
+    "'custom_domain.unverified'",
 }
 NOT_BUSINESS_RECORDS = {
     "studio.AuditEntry": "the trail itself: append-only, read-only in the admin",
@@ -159,6 +165,8 @@ NOT_BUSINESS_RECORDS = {
     "studio.DocumentCounter": "numbering state, advanced inside the audited issuing service",
     "studio.StoredPdf": "the kept PDF of an audited issue, sign or payment; never edited",
     "studio.OutgoingEmail": "the mailbox; what was sent is the audited action that queued it",
+    "tenancy.BillingNotice": "the record that a billing e-mail went, once; the move that "
+    "called for it is the audited 'studio.subscription'",
     "tenancy.StripeEvent": "Stripe's events as received; what each one changed is audited by "
     "the service it ran (card payments, 'studio.stripe_account_updated')",
 }

@@ -10,7 +10,9 @@ class CachedTenantMiddleware(TenantMainMiddleware):
     """Selects the studio's schema from the host, through the host cache.
 
     An unknown host is a 400 Bad Request (Django's DisallowedHost, the answer to a host outside
-    ALLOWED_HOSTS as well): never the public site or another studio.
+    ALLOWED_HOSTS as well): never the public site or another studio. A studio's custom domain
+    is known only while it is served (verified, and in the studio's plan: see host_cache), so a
+    domain waiting for its DNS check, or just removed, is a 400 too.
     """
 
     TENANT_NOT_FOUND_EXCEPTION = DisallowedHost

@@ -138,6 +138,18 @@ def sidebar(request) -> list[dict]:
                     "admin:online_payments",
                     "studio.view_studiosettings",
                 ),
+                _item(
+                    _("Custom domains"),
+                    "language",
+                    "admin:custom_domains",
+                    "studio.change_studiosettings",
+                ),
+                # Every staff member sees the studio's plan; only its owner changes it.
+                {
+                    "title": _("Subscription"),
+                    "icon": "workspace_premium",
+                    "link": reverse("admin:subscription"),
+                },
                 {
                     "title": _("Import data"),
                     "icon": "upload_file",

@@ -4,7 +4,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
-from studio.admin import board, online_payments
+from studio.admin import board, custom_domains, online_payments
+from studio.admin.subscription import subscription_banner, subscription_view
 from studio.views import accounts, booking, calendar, imports, onboarding, receivables, totals
 from studio.views.free_slots import free_slots_view
 from studio.views.two_factor import two_factor_urls
@@ -21,6 +22,12 @@ class StudioAdminSite(UnfoldAdminSite):
     settings_name = "UNFOLD"
     index_title = _("Today")
     index_template = "studio/admin/index.html"
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        # The billing line above every page (trial ending, payment overdue, read-only).
+        context["subscription_banner"] = subscription_banner(request)
+        return context
 
     def get_urls(self):
         # The pages drawn inside the admin's chrome get the site for its context.
@@ -104,6 +111,18 @@ class StudioAdminSite(UnfoldAdminSite):
                 self.admin_view(online_payments.online_payments_view),
                 page,
                 name="online_payments",
+            ),
+            path(
+                "settings/custom-domains/",
+                self.admin_view(custom_domains.custom_domains_view),
+                page,
+                name="custom_domains",
+            ),
+            path(
+                "subscription/",
+                self.admin_view(subscription_view),
+                page,
+                name="subscription",
             ),
             path("calendar/", self.admin_view(calendar.calendar_view), page, name="calendar"),
             path("calendar/free/", self.admin_view(free_slots_view), page, name="free_slots"),
