@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 from cms.services import home_page_ensure, site_content_ensure
 from siteconf.stripe_accounts import demo_account_connect
 from siteconf.tenancy.demo import DEMO_STUDIOS, PLATFORM_OPERATOR
+from siteconf.tenancy.demo_billing import demo_billing_ensure
 from siteconf.tenancy.models import Plan, Studio
 from siteconf.tenancy.services.provisioning import (
     platform_tenant_ensure,
@@ -74,3 +75,10 @@ class Command(BaseCommand):
                 f"  {studio.name:<12} {studio.url_for('/admin/'):<42} "
                 f"{demo.owner_email} / {demo.owner_password}"
             )
+
+        # Their subscriptions: Studio Pro pays, Beat Lab's trial ends soon, Home Studio is overdue.
+        self.stdout.write("Subscriptions ...")
+        demo_billing_ensure(
+            slugs={"paying": "studiopro", "trial": "beatlab", "overdue": "homestudio"},
+            progress=lambda line: self.stdout.write(line),
+        )
