@@ -33,6 +33,8 @@ class PlanCard:
     highlighted: bool
     signup_url: str
     limits: dict[str, str] = field(default_factory=dict)
+    yearly_price: str = ""  # empty: the plan is billed monthly only
+    yearly_saving: str = ""  # "2 months free", "save €58", or empty when a year saves nothing
 
 
 def plan_cards() -> list[PlanCard]:
@@ -52,9 +54,29 @@ def plan_cards() -> list[PlanCard]:
                 "sessions": limit_display(plan.max_sessions_per_month),
                 "staff": limit_display(plan.max_staff),
             },
+            yearly_price=money_format(plan.yearly_price, plan.currency, drop_zero_fraction=True)
+            if plan.yearly_price is not None
+            else "",
+            yearly_saving=yearly_saving(plan),
         )
         for plan in Plan.objects.public()
     ]
+
+
+def yearly_saving(plan: Plan) -> str:
+    """What paying a year at once saves against twelve months, said from the plan's own prices
+    (an operator who changes either price changes this line too): whole months when it is a
+    whole number of them, else the amount; empty when a year saves nothing."""
+    if plan.yearly_price is None or not plan.monthly_price:
+        return ""
+    saved = plan.monthly_price * 12 - plan.yearly_price
+    if saved <= 0:
+        return ""
+    months = saved / plan.monthly_price
+    if months == months.to_integral_value():
+        count = int(months)
+        return f"{count} month{'s' if count != 1 else ''} free"
+    return f"save {money_format(saved, plan.currency, drop_zero_fraction=True)}"
 
 
 def plan_comparison(plans: list[PlanCard]) -> list[tuple[str, list[tuple[str, bool]]]]:
@@ -65,6 +87,7 @@ def plan_comparison(plans: list[PlanCard]) -> list[tuple[str, list[tuple[str, bo
         ("Staff seats", lambda plan: plan.limits["staff"]),
         ("Free trial", lambda plan: f"{plan.trial_days} days"),
         ("Price per month", lambda plan: plan.price),
+        ("Price per year", lambda plan: plan.yearly_price or "Monthly only"),
     ]
     return [(label, [(value(plan), plan.highlighted) for plan in plans]) for label, value in rows]
 

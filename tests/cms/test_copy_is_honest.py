@@ -2,16 +2,19 @@
 
 Every page of the seeded marketing site (plans, FAQ, footer and the studio's own page included)
 is rendered and read sentence by sentence. A sentence that names a feature which does not exist
-yet — custom domains, an audit trail export, the platform billing studios by card… — must say
-it is coming: the sentence itself, or a heading it sits under ("Coming soon"), contains
-"coming". Questions are not claims ("Can studios pay by card?"). When one of these features is
-built, move it from UNBUILT to BUILT.
+yet — calendar feeds to subscribe to, outgoing webhooks, reports by engineer with commissions
+and project profitability — must say it is coming: the sentence itself, or a heading it sits
+under ("Coming soon"), contains "coming". Questions are not claims ("Can I subscribe to a
+room's calendar?"). When one of these features is built, move it from UNBUILT to BUILT.
 
 The other way round holds too: what is built (the client portal, client accounts, online
 booking, card deposits, invoices paid by card, quotes accepted and contracts signed in the
 portal, the white-label portal, projects with their tracks, credits and split sheets, mixes
-reviewed and approved in the portal and masters released once paid) is not called "coming" any
-more, so a studio does not think it is missing something it has.
+reviewed and approved in the portal and masters released once paid, the portal on the studio's
+own domain, the audit trail export, and the studio's subscription paid by card, monthly or
+yearly) is not called "coming" any more, so a studio does not think it is missing something
+it has. The copy about those last three is also held to the screens it describes: the help
+articles name the buttons and records those screens really show.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import importlib
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -41,19 +45,20 @@ from tests.conftest import STUDIO_A
 
 pytestmark = pytest.mark.django_db
 
-# What is not built yet, and how copy names it (case-insensitive). The client portal and what
-# clients do in it — book, pay deposits and invoices by card, accept quotes, sign contracts,
-# review mixes and download masters — are built; so are the white-label portal on Enterprise
-# and projects with their tracks and credits (BUILT below).
+# What is not built yet, and how copy names it (case-insensitive): what the product brief
+# promises and the code does not do. The booking e-mail's .ics attachment is built; a feed a
+# calendar app subscribes to is not. "Commission" alone is left to the European Commission of
+# the privacy policy: only an engineer's commission is a claim.
 UNBUILT = {
-    "custom domains": r"\b(?:custom|own) domains?\b",
-    "an audit trail export": r"\baudit\b[^.!?]*\bexport|\bexport[^.!?]*\baudit\b",
-    "the platform billing studios by card": (
-        r"\bcustomer portal\b"
-        r"|\bsubscriptions?\b[^.!?]{0,40}\b(?:paid|billed|charged)\b[^.!?]{0,20}"
-        r"\b(?:by card|online|to (?:a|your) card)\b"
-        r"|\b(?:pay|pays|paid|paying)\b[^.!?]{0,20}\bsubscriptions?\b[^.!?]{0,30}"
-        r"\b(?:by card|online)\b"
+    "calendar feeds": (
+        r"\b(?:i-?cal|calendar) (?:feeds?|subscriptions?)\b"
+        r"|\bsubscribe to (?:the |a |your |each |every )?(?:room'?s? |engineer'?s? )?calendars?\b"
+    ),
+    "outgoing webhooks": r"\bwebhooks?\b",
+    "reports by engineer": (
+        r"\bengineers?'?s? (?:hours and )?commissions?\b"
+        r"|\bcommissions? (?:for|of|per|by) (?:each |your )?(?:engineers?|staff)\b"
+        r"|\bprofitability\b|\brevenue (?:reports? )?by (?:room|engineer|client)\b"
     ),
 }
 # What is built, and how copy names it: a sentence that calls one of these "coming" (and names
@@ -92,6 +97,16 @@ BUILT = {
         r"|\bmix(?:es)? (?:to|for) review\b|\b(?:audio|mix) review\b|\breview(?:ing)? mix(?:es)?\b"
         r"|\bdownload(?:s|ing)? (?:the |their |your )?masters?\b"
         r"|\bmasters?\b[^.!?]{0,40}\breleased\b|\bwaveforms?\b|\bloudness\b|\bLUFS\b"
+    ),
+    "custom domains": r"\b(?:custom|own) domains?\b",
+    "the audit trail export": r"\baudit\b[^.!?]*\bexport|\bexport[^.!?]*\baudit\b",
+    "the platform billing studios by card": (
+        r"\bcustomer portal\b|\bbilling portal\b|\bsettings → subscription\b"
+        r"|\bsubscriptions?\b[^.!?]{0,40}\b(?:paid|billed|charged)\b[^.!?]{0,20}"
+        r"\b(?:by card|online|to (?:a|your) card)\b"
+        r"|\b(?:pay|pays|paid|paying)\b[^.!?]{0,20}\bsubscriptions?\b[^.!?]{0,30}"
+        r"\b(?:by card|online)\b"
+        r"|\bsubscribes? by card\b|\b(?:billed|paid|pay|paying) (?:monthly or yearly|yearly)\b"
     ),
 }
 CLAIMS = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in UNBUILT.items()}
@@ -218,16 +233,14 @@ def built_called_coming(html: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     "html",
     [
-        "<p>The portal runs on your studio's own domain.</p>",
-        "<p>Every booking is checked. Clients reach the portal on a custom domain.</p>",
-        "<ul><li>White-label portal</li><li>Custom domain</li></ul>",
-        "<section><h2>Coming soon</h2></section><section><p>Audit trail export.</p></section>",
-        "<h2>Security</h2><p>Every change is in the audit trail, and you can export it.</p>",
-        "<head><meta name='description' content='The portal on your own domain.'></head>",
-        "<p>The audit trail can be filtered and exported.</p>",
-        "<p>The portal on your own domain, on Enterprise.</p>",
-        "<p>Your subscription is billed to your card each month.</p>",
-        "<p>Studios pay their subscription online, in the customer portal.</p>",
+        "<p>Subscribe to each room's calendar from your phone.</p>",
+        "<p>Every booking is checked. Engineers' commissions are worked out for you.</p>",
+        "<ul><li>White-label portal</li><li>Outgoing webhooks</li></ul>",
+        "<section><h2>Coming soon</h2></section><section><p>Calendar feeds per room.</p></section>",
+        "<h2>Reports</h2><p>Project profitability, at a glance.</p>",
+        "<head><meta name='description' content='iCal feeds for every engineer.'></head>",
+        "<p>Signed webhooks tell your other tools about every booking.</p>",
+        "<p>Revenue by engineer, every month, on your own domain.</p>",
     ],
 )
 def test_the_check_catches_a_claim_of_something_not_built(html):
@@ -237,13 +250,9 @@ def test_the_check_catches_a_claim_of_something_not_built(html):
 @pytest.mark.parametrize(
     ("html", "feature"),
     [
-        ("<p>The portal runs on your own domain.</p>", "custom domains"),
-        ("<p>Export the audit trail as CSV.</p>", "an audit trail export"),
-        (
-            "<p>Your subscription is paid by card each month.</p>",
-            "the platform billing studios by card",
-        ),
-        ("<p>Change your plan in the customer portal.</p>", "the platform billing studios by card"),
+        ("<p>Add the room's calendar feed to your phone.</p>", "calendar feeds"),
+        ("<p>A webhook posts every booking to your tools.</p>", "outgoing webhooks"),
+        ("<p>Each engineer's commission is computed monthly.</p>", "reports by engineer"),
     ],
 )
 def test_the_check_names_the_feature_claimed(html, feature):
@@ -267,6 +276,12 @@ def test_the_check_names_the_feature_claimed(html, feature):
         "<p>Contracts list the project, the dates and the fee; credit notes reduce a balance.</p>",
         "<p>Card payments go to your own Stripe account. Refunds go back to the card.</p>",
         "<p>Download my data: a ZIP of the client's data and documents.</p>",
+        "<p>Calendar feeds to subscribe to are coming. The .ics file comes with every e-mail.</p>",
+        # Built now: said plainly.
+        "<p>The portal on your own domain, on Enterprise.</p>",
+        "<p>Export the audit trail as CSV.</p>",
+        "<p>Your subscription is paid by card, monthly or yearly, in Stripe's billing portal.</p>",
+        "<p>Protected by the European Commission's standard contractual clauses.</p>",
     ],
 )
 def test_the_check_lets_honest_copy_through(html):
@@ -288,6 +303,10 @@ def test_the_check_lets_honest_copy_through(html):
         "<p>Comments on the mix, in the portal, are coming.</p>",
         "<ul><li>Coming soon: masters released once the invoices are paid</li></ul>",
         "<section><h2>Coming soon</h2><div><h3>Projects and tracks</h3><p>Split sheets.</p></div>",
+        "<p>Custom domains are coming.</p>",
+        "<ul><li>Coming soon: audit trail export</li></ul>",
+        "<p>Paying your subscription by card is coming.</p>",
+        "<section><h2>Coming soon</h2><div><h3>Your own domain</h3><p>For Enterprise.</p></div>",
     ],
 )
 def test_the_check_catches_a_built_feature_called_coming(html):
@@ -303,6 +322,9 @@ def test_the_check_catches_a_built_feature_called_coming(html):
         ("<p>A white-label option is coming.</p>", "white-label"),
         ("<p>Split sheets are coming.</p>", "projects, tracks and credits"),
         ("<p>Downloading the masters is coming.</p>", "audio versions and review"),
+        ("<p>Your own domain is coming.</p>", "custom domains"),
+        ("<p>Exporting the audit trail is coming.</p>", "the audit trail export"),
+        ("<p>Paying yearly is coming.</p>", "the platform billing studios by card"),
     ],
 )
 def test_the_check_names_the_built_feature_called_coming(html, feature):
@@ -312,11 +334,11 @@ def test_the_check_names_the_built_feature_called_coming(html, feature):
 @pytest.mark.parametrize(
     "html",
     [
-        "<p>Paying your subscription online, as your clients pay in the portal, is coming.</p>",
-        "<ul><li>Coming soon: the client portal on your own domain</li></ul>",
+        "<p>Calendar feeds of the bookings clients make in the portal are coming.</p>",
+        "<ul><li>Coming soon: webhooks for the client portal on your own domain</li></ul>",
         "<p>Clients book online and sign contracts in the portal today.</p>",
-        "<p>Exporting the audit trail of your projects is coming.</p>",
-        "<section><h2>Coming soon</h2><h3>Own domain</h3><p>The portal on your own domain.</p>",
+        "<p>Revenue by engineer for your projects is coming.</p>",
+        "<section><h2>Coming soon</h2><h3>Feeds</h3><p>Portal bookings as a calendar feed.</p>",
         "<section><h2>Coming soon</h2></section><section><h2>Projects</h2><p>Split sheets.</p>",
     ],
 )
@@ -476,15 +498,20 @@ def _claimed_today(html: str) -> set[str]:
     return found
 
 
-def test_the_features_page_describes_projects_and_review_as_working_today(
-    site_content, platform_client
-):
+def test_the_features_page_describes_what_is_built_as_working_today(site_content, platform_client):
     html = platform_client.get("/features/").content.decode()
-    coming = html[html.index("Coming soon") :]
 
-    assert {"projects, tracks and credits", "audio versions and review"} <= _claimed_today(html)
-    assert "Projects and tracks" not in coming and "Mixes to review" not in coming
-    assert "Your own domain" in coming  # still not built, still under Coming soon
+    assert {
+        "projects, tracks and credits",
+        "audio versions and review",
+        "custom domains",
+        "the audit trail export",
+        "the platform billing studios by card",
+    } <= _claimed_today(html)
+    # What the "Coming soon" section held is built: the section is gone, not left empty.
+    assert "Coming soon" not in html
+    for link in ("/help/use-your-own-domain/", "/help/export-the-audit-trail/"):
+        assert f'href="{link}"' in html, link
 
     page = platform_client.get("/features/projects-and-mix-review/")
     assert page.status_code == 200
@@ -536,3 +563,130 @@ def test_the_owner_welcome_e_mail_claims_nothing_unbuilt(studio_a):
     assert studio_a.url_for("/") in message.body
     assert unmarked_claims(f"<p>{message.body}</p>") == []
     assert built_called_coming(f"<p>{message.body}</p>") == []
+
+
+def test_the_plans_list_custom_domains_and_audit_export_only_where_they_are_included(db):
+    plans = list(Plan.objects.public())
+    enterprise = next(plan for plan in plans if plan.slug == "enterprise")
+
+    assert "Custom domains, verified by DNS" in enterprise.feature_list
+    assert "Audit-log export (CSV)" in enterprise.feature_list
+    assert not any(line.startswith("Coming soon") for line in enterprise.feature_list)
+    # A list may name a plan feature only if the plan's flag really gives it.
+    for plan in plans:
+        text = "\n".join(plan.feature_list)
+        if SHIPPED["custom domains"].search(text):
+            assert plan.custom_domains, plan.slug
+        if SHIPPED["the audit trail export"].search(text):
+            assert plan.audit_export, plan.slug
+
+
+def test_the_billing_migration_rewrites_only_the_list_nobody_edited(db):
+    migration = importlib.import_module("siteconf.tenancy.migrations.0015_plan_features_billing")
+    before = importlib.import_module("siteconf.tenancy.migrations.0011_plan_features_documents")
+    editor = SimpleNamespace(connection=connection)
+    # It starts from what 0011 wrote for Enterprise (0012 left that list alone).
+    assert {"enterprise": before.AFTER["enterprise"]} == migration.BEFORE
+    Plan.objects.filter(slug="enterprise").update(features=migration.BEFORE["enterprise"])
+    Plan.objects.filter(slug="pro").update(features="Unlimited rooms\nOur own words")
+    starter = Plan.objects.get(slug="starter").features
+
+    migration.forwards(django_apps, editor)
+
+    features = dict(Plan.objects.values_list("slug", "features"))
+    assert features["enterprise"] == migration.AFTER["enterprise"] != migration.BEFORE["enterprise"]
+    assert features["pro"] == "Unlimited rooms\nOur own words"
+    assert features["starter"] == starter
+    migration.backwards(django_apps, editor)
+    assert Plan.objects.get(slug="enterprise").features == migration.BEFORE["enterprise"]
+    Plan.objects.filter(slug="enterprise").update(features="Everything in Pro\nEdited")
+    migration.forwards(django_apps, editor)
+    assert Plan.objects.get(slug="enterprise").features == "Everything in Pro\nEdited"
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "studio" / "templates" / "studio" / "admin"
+
+
+def _screen(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _bold(html: str) -> set[str]:
+    return {_squash(re.sub(r"<[^>]+>", "", label)) for label in re.findall(r"<b>(.*?)</b>", html)}
+
+
+def test_the_subscription_article_names_the_buttons_the_page_shows(site_content, platform_client):
+    response = platform_client.get("/help/your-subscription/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    screen = _screen("subscription.html")
+    for label in (
+        "Monthly",
+        "Yearly",
+        "Change plan",
+        "Cancel at the end of the period",
+        "Resume the subscription",
+        "Cards and invoices on Stripe",
+    ):
+        assert f"<b>{label}</b>" in html, label
+        assert label in screen, label
+    # The plan-fit refusal it quotes is the one the service writes.
+    assert "Deactivate 2 rooms first." in html
+    assert "Deactivate {_plural(extra, 'room', 'rooms')} first." in _source("plan_limits")
+    for term in ("Settings → Subscription", "read-only", "Nothing is deleted", "grace period"):
+        assert term in html, term
+    assert "coming" not in html.lower()
+
+
+def test_the_domain_article_gives_the_records_the_page_asks_for(site_content, platform_client):
+    from siteconf.tenancy.billing import CustomDomain, _token
+
+    response = platform_client.get("/help/use-your-own-domain/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert CustomDomain(hostname="book.yourstudio.com").txt_name in html
+    assert _token().split("=")[0] + "=" in html  # the token's visible start
+    for record in ("TXT", "CNAME"):
+        assert f"<b>{record}</b>" in html
+    screen = _screen("custom_domains.html")
+    for label in ("Add domain", "Check now", "Remove…", "Copy"):
+        assert label in _bold(html), label
+        assert label in screen, label
+    assert "Verified — served" in html and "Verified — served" in _source("custom_domains_admin")
+    for term in ("Settings → Custom domains", "an hour", "Enterprise"):
+        assert term in html, term
+
+
+def test_the_audit_export_article_names_the_button_the_trail_shows(site_content, platform_client):
+    response = platform_client.get("/help/export-the-audit-trail/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<b>Export CSV</b>" in html and "Export CSV" in _screen("audit_export_bar.html")
+    assert "Enterprise" in html and "Settings → Audit trail" in html
+    roles = platform_client.get("/help/roles-who-sees-what/").content.decode()
+    assert 'href="/help/export-the-audit-trail/"' in roles
+
+
+def test_the_pricing_page_answers_the_billing_questions(site_content, platform_client):
+    html = platform_client.get("/pricing/").content.decode()
+
+    for question in (
+        "How does the free trial work?",
+        "Can I pay yearly?",
+        "Can I cancel at any time?",
+        "What happens if a payment fails?",
+    ):
+        assert question in html, question
+    assert "never delete" in html and "read-only" in html
+
+
+def _source(name: str) -> str:
+    root = Path(__file__).resolve().parents[2]
+    path = {
+        "plan_limits": root / "studio" / "services" / "plan_limits.py",
+        "custom_domains_admin": root / "studio" / "admin" / "custom_domains.py",
+    }[name]
+    return path.read_text(encoding="utf-8")

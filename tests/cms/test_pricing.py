@@ -77,3 +77,29 @@ def test_the_highlighted_plan_is_marked(pricing, platform_client):
 
     assert html.count("Most popular") == 1
     assert 'class="plan plan-highlighted" id="plan-pro"' in html
+
+
+def test_each_plan_shows_its_yearly_price_and_what_it_saves(pricing, platform_client):
+    html = platform_client.get("/pricing/").content.decode()
+
+    # The seeded yearly prices are ten months: the saving is said in months.
+    for price in ("€290", "€990", "€2,990"):
+        assert f"or <strong>{price}</strong> a year — 2 months free" in html, price
+    assert html.count("billed monthly or yearly") == 3
+
+
+def test_the_yearly_line_follows_the_plan_table(pricing, platform_client):
+    Plan.objects.filter(slug="pro").update(yearly_price=Decimal("1000"))
+    Plan.objects.filter(slug="starter").update(yearly_price=None)
+    Plan.objects.filter(slug="enterprise").update(yearly_price=Decimal("3588"))
+
+    response = platform_client.get("/pricing/")
+
+    html = response.content.decode()
+    assert "or <strong>€1,000</strong> a year — save €188" in html
+    starter = html[html.index('id="plan-starter"') : html.index('id="plan-pro"')]
+    assert "a year" not in starter and "billed monthly." in starter
+    enterprise = html[html.index('id="plan-enterprise"') :]
+    assert "or <strong>€3,588</strong> a year</span>" in enterprise  # twelve months: no saving
+    rows = dict(response.context["comparison"])
+    assert [value for value, _ in rows["Price per year"]] == ["Monthly only", "€1,000", "€3,588"]
