@@ -5,6 +5,7 @@ the owner's posts, and nobody from another studio reaching any of it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -18,6 +19,14 @@ from studio.models import Room
 from tests.billing.conftest import Status, fresh, subscribed
 from tests.conftest import STUDIO_A, client_for
 from tests.studio.factories import RoomFactory
+
+
+def local_noon(*, days: int):
+    """Noon of the studio's day `days` from today: "N days left" counts the studio's dates, and
+    a time a few hours ahead would cross midnight when the suite runs late in the evening."""
+    today = timezone.localtime(timezone.now(), ZoneInfo("Europe/Paris"))
+    return today.replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=days)
+
 
 pytestmark = pytest.mark.django_db
 PAGE = "/admin/subscription/"
@@ -42,7 +51,7 @@ def set_state(studio: Studio, **fields) -> Studio:
 
 
 def test_the_owner_sees_the_trial_the_usage_the_plans_and_the_card_form(on_trial, owner):
-    set_state(on_trial, trial_ends_at=timezone.now() + timedelta(days=9, hours=1))
+    set_state(on_trial, trial_ends_at=local_noon(days=9))
     response = signed_in(on_trial, owner).get(PAGE)
     assert response.status_code == 200
     text = page_text(response)
@@ -199,7 +208,7 @@ def banner(studio: Studio, user) -> str:
 
 def test_the_banner_warns_of_a_trial_ending_within_three_days(on_trial, manager):
     assert banner(on_trial, manager) == ""  # ten days left
-    studio = set_state(on_trial, trial_ends_at=timezone.now() + timedelta(days=2, hours=1))
+    studio = set_state(on_trial, trial_ends_at=local_noon(days=2))
     shown = banner(studio, manager)
     assert "Your free trial ends in 2 days" in shown and f'href="{PAGE}"' in shown
 

@@ -271,6 +271,10 @@ CUSTOM = {
     "receivables": Custom(all_of("studio.view_invoice")),
     # Starting Stripe's onboarding (its POST) takes change_studiosettings: tests/payments.
     "online_payments": Custom(all_of("studio.view_studiosettings")),
+    # Checking or removing a domain takes the same permission (tests/tenancy/test_custom_domains).
+    "custom_domains": Custom(all_of("studio.change_studiosettings")),
+    # Every member of staff sees the subscription; only the owner acts (tests/billing).
+    "subscription": Custom(EVERYONE),
     "studio_live_totals": Custom(DRAFTING, "POST", probe={"lines": []}),
     "calendar": Custom(all_of("studio.view_session")),
     "free_slots": Custom(all_of("studio.add_session")),
@@ -326,6 +330,8 @@ def also(need: tuple, *perms: str) -> tuple:
 # message and the page again, nothing written): the service matrix holds those refusals.
 TRACKED = viewing("studio.track")
 ADMIN_ROUTES = {
+    # Whoever reads the trail may export it, on a plan that includes it (tests/studio).
+    "studio_auditentry_export_csv": Custom(viewing("studio.auditentry"), allowed_status=0),
     # An empty form: the page shows what to fill in.
     "studio_track_credit_add": Custom(TRACKED, "POST", ("track",), allowed_status=302, probe={}),
     "studio_track_credit_delete": Custom(

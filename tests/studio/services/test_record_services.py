@@ -284,5 +284,7 @@ def test_the_daily_round_audits_what_it_changes(in_studio_a):
 
 def test_a_studios_subscription_change_is_in_the_platform_trail(studio_a):
     studio_update(studio=studio_a, subscription_status="past_due")
-    entry = PlatformAuditEntry.objects.get(action="studio.changed", object_id=str(studio_a.pk))
-    assert entry.changes == {"subscription_status": ["trialing", "past_due"]}
+    # The state is the billing lifecycle's: the operator's edit goes through it.
+    entry = PlatformAuditEntry.objects.get(action="studio.subscription", object_id=str(studio_a.pk))
+    assert entry.changes["subscription_status"] == ["trialing", "past_due"]
+    assert entry.changes["source"] == [None, "operator"]
