@@ -126,7 +126,7 @@ class AuditEntryAdmin(ModelAdmin):
         except FeatureNotInPlan as exc:
             return refusal_page(
                 request,
-                status=403,
+                status=402,  # not in the plan, like a lapsed studio: not a role refusal
                 title=_("Audit-log export is not in your plan"),
                 reason=exc.message,
                 links=[

@@ -139,7 +139,7 @@ def test_on_other_plans_the_list_says_which_plan_includes_it(studio_a, trail, ca
     assert "/admin/subscription/" in page
 
     refused = cast["owner"].get(EXPORT)
-    assert refused.status_code == 403 and not refused.streaming
+    assert refused.status_code == 402 and not refused.streaming
     text = refused.content.decode()
     assert "part of the Enterprise plan" in text and "Settings → Subscription" in text
 

@@ -18,7 +18,7 @@ from studio.selectors.today import DESK, ENGINEER, MONEY, STUDIO, today_view_for
 from studio.services.invoices import invoice_create, invoice_issue
 from studio.services.payments import payment_record
 from studio.services.sessions import session_create
-from tests.conftest import STUDIO_A
+from tests.conftest import PARIS, STUDIO_A
 from tests.studio.conftest import staff_user
 from tests.studio.factories import ClientFactory, EngineerFactory, EquipmentFactory, RoomFactory
 
@@ -38,7 +38,7 @@ def at(hours: int):
 
 def today_at(hour: int):
     """An hour of today in the studio's time zone (whatever the time the tests run)."""
-    return timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0)
+    return timezone.localtime(timezone=PARIS).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture
