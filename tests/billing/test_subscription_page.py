@@ -142,7 +142,7 @@ def test_each_state_is_said_in_words(on_trial, owner):
     overdue = timezone.now() - timedelta(days=2)
     set_state(on_trial, subscription_status=Status.PAST_DUE, past_due_since=overdue)
     text = page_text(browser.get(PAGE))
-    read_only_on = timezone.localtime(overdue + timedelta(days=7))
+    read_only_on = timezone.localtime(overdue + timedelta(days=7), ZoneInfo("Europe/Paris"))
     assert "Payment overdue" in text
     assert f"read-only on {read_only_on:%-d %b %Y}" in text
     set_state(on_trial, subscription_status=Status.READ_ONLY, read_only_since=overdue)
@@ -224,7 +224,8 @@ def test_the_banner_says_when_an_overdue_studio_turns_read_only(on_trial, manage
     since = timezone.now() - timedelta(days=3)
     studio = set_state(on_trial, subscription_status=Status.PAST_DUE, past_due_since=since)
     shown = banner(studio, manager)
-    ends = timezone.localtime(since + timedelta(days=Plan.objects.get(slug="pro").grace_days))
+    grace = timedelta(days=Plan.objects.get(slug="pro").grace_days)
+    ends = timezone.localtime(since + grace, ZoneInfo("Europe/Paris"))
     assert "Payment is overdue since" in shown
     assert f"On {ends:%-d %b %Y} the studio turns read-only." in shown
     assert "Pay now" in shown
